@@ -1,0 +1,9 @@
+//! Time sources: every timing decision in the SDK asks a [`Clock`], so tests can drive time.
+
+mod clock;
+#[cfg(not(target_arch = "wasm32"))]
+mod manual;
+
+pub use clock::{Clock, SystemClock};
+#[cfg(not(target_arch = "wasm32"))]
+pub use manual::ManualClock;

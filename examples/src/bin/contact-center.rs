@@ -1,0 +1,2 @@
+//! Placeholder while the demo is written.
+fn main() {}
