@@ -14,6 +14,7 @@
 //! assert_eq!(snapshot.state.name, "Available");
 //! ```
 
+pub mod events;
 pub mod log;
 pub mod model;
 pub mod time;
