@@ -66,7 +66,11 @@ pub fn diff(state: &DiffState, next: Arc<AgentSnapshot>) -> (Vec<AgentEvent>, Di
         let old = old_contacts.get(contact.contact_id.as_str()).copied();
         push_contact_events(old, contact, &mut ended, &mut events);
     }
-    let present: HashSet<&str> = next.contacts.iter().map(|c| c.contact_id.as_str()).collect();
+    let present: HashSet<&str> = next
+        .contacts
+        .iter()
+        .map(|c| c.contact_id.as_str())
+        .collect();
     if let Some(previous) = previous {
         for gone in previous.contacts_in_order() {
             if !present.contains(gone.contact_id.as_str()) {
@@ -205,7 +209,11 @@ fn push_contact_events(
             contact: Arc::clone(&data),
         }));
     };
-    for kind in transition_events(old.map(|o| &o.state.kind), &contact.state.kind, ended_before) {
+    for kind in transition_events(
+        old.map(|o| &o.state.kind),
+        &contact.state.kind,
+        ended_before,
+    ) {
         if kind == ContactEventKind::Ended {
             ended.insert(id.clone());
         }

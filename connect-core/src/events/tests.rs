@@ -32,12 +32,37 @@ fn contact_transition_table() {
         (Some(S::Paused), S::Connected, false, vec![K::Connected]),
         (Some(S::Connected), S::Ended, false, vec![K::Ended, K::Acw]),
         (Some(S::Connecting), S::Ended, false, vec![K::Ended, K::Acw]),
-        (Some(S::Connecting), S::Error, false, vec![K::Error, K::Missed, K::Ended]),
-        (Some(S::Incoming), S::Error, false, vec![K::Error, K::Missed, K::Ended]),
-        (Some(S::Connected), S::Error, false, vec![K::Error, K::Ended]),
+        (
+            Some(S::Connecting),
+            S::Error,
+            false,
+            vec![K::Error, K::Missed, K::Ended],
+        ),
+        (
+            Some(S::Incoming),
+            S::Error,
+            false,
+            vec![K::Error, K::Missed, K::Ended],
+        ),
+        (
+            Some(S::Connected),
+            S::Error,
+            false,
+            vec![K::Error, K::Ended],
+        ),
         (Some(S::Paused), S::Error, false, vec![K::Error, K::Ended]),
-        (Some(S::Connecting), S::Missed, false, vec![K::Missed, K::Ended]),
-        (Some(S::Incoming), S::Rejected, false, vec![K::Missed, K::Ended]),
+        (
+            Some(S::Connecting),
+            S::Missed,
+            false,
+            vec![K::Missed, K::Ended],
+        ),
+        (
+            Some(S::Incoming),
+            S::Rejected,
+            false,
+            vec![K::Missed, K::Ended],
+        ),
         (Some(S::Connected), S::Missed, false, vec![K::Ended]),
         (Some(S::Connected), S::Rejected, false, vec![K::Ended]),
         (Some(S::Connected), S::Init, false, vec![K::Ended]),
@@ -113,7 +138,10 @@ fn batch_order_of_a_missed_call() {
         names(&first),
         ["Routable", "StateChange(Init->Available)", "Refresh(true)"]
     );
-    let (ring, s2) = diff(&s1, snapshot(ringing, vec![voice("a", S::Connecting, 1)], 1));
+    let (ring, s2) = diff(
+        &s1,
+        snapshot(ringing, vec![voice("a", S::Connecting, 1)], 1),
+    );
     assert_eq!(
         names(&ring),
         [
@@ -125,7 +153,10 @@ fn batch_order_of_a_missed_call() {
             "Refresh(true)"
         ]
     );
-    let (miss, s3) = diff(&s2, snapshot(missed.clone(), vec![voice("a", S::Missed, 2)], 2));
+    let (miss, s3) = diff(
+        &s2,
+        snapshot(missed.clone(), vec![voice("a", S::Missed, 2)], 2),
+    );
     assert_eq!(
         names(&miss),
         [
@@ -153,7 +184,11 @@ fn vanished_active_contact_gets_a_synthetic_ended() {
     let (events, _) = diff(&s1, snapshot(busy, vec![], 1));
     assert_eq!(names(&events), ["a:Ended", "a:Destroyed", "Refresh(true)"]);
     if let AgentEvent::Contact(destroyed) = &events[1] {
-        assert_eq!(destroyed.contact.state.kind, S::Connected, "last known data");
+        assert_eq!(
+            destroyed.contact.state.kind,
+            S::Connected,
+            "last known data"
+        );
     }
 }
 
@@ -213,7 +248,11 @@ fn agent_acw_and_routing_events() {
     );
     let (acw, s2) = diff(
         &s1,
-        snapshot(state(AgentStateType::NotRoutable, "AfterCallWork"), vec![], 1),
+        snapshot(
+            state(AgentStateType::NotRoutable, "AfterCallWork"),
+            vec![],
+            1,
+        ),
     );
     assert_eq!(
         names(&acw),
@@ -224,10 +263,17 @@ fn agent_acw_and_routing_events() {
             "Refresh(true)"
         ]
     );
-    let (off, _) = diff(&s2, snapshot(state(AgentStateType::Offline, "Offline"), vec![], 2));
+    let (off, _) = diff(
+        &s2,
+        snapshot(state(AgentStateType::Offline, "Offline"), vec![], 2),
+    );
     assert_eq!(
         names(&off),
-        ["Offline", "StateChange(AfterCallWork->Offline)", "Refresh(true)"]
+        [
+            "Offline",
+            "StateChange(AfterCallWork->Offline)",
+            "Refresh(true)"
+        ]
     );
 }
 
@@ -281,45 +327,6 @@ fn build_sequence(steps: &[Vec<Option<usize>>]) -> Vec<Arc<AgentSnapshot>> {
     out
 }
 
-fn check_lifecycle(id: &str, kinds: &[K], destroyed_expected: bool) -> Result<(), TestCaseError> {
-    let life: Vec<&K> = kinds.iter().filter(|k| k.is_lifecycle()).collect();
-    prop_assert_eq!(life.first(), Some(&&K::Init), "{} must start with Init", id);
-    prop_assert_eq!(
-        life.iter().filter(|k| ***k == K::Init).count(),
-        1,
-        "{}: one Init",
-        id
-    );
-    let ended = life.iter().filter(|k| ***k == K::Ended).count();
-    prop_assert!(ended <= 1, "{}: Ended at most once: {:?}", id, life);
-    let destroyed = life.iter().filter(|k| ***k == K::Destroyed).count();
-    prop_assert_eq!(
-        destroyed,
-        usize::from(destroyed_expected),
-        "{}: Destroyed count",
-        id
-    );
-    if destroyed_expected {
-        prop_assert_eq!(ended, 1, "{}: Ended before Destroyed", id);
-        prop_assert_eq!(life.last(), Some(&&K::Destroyed), "{}: Destroyed last", id);
-    }
-    if let Some(end) = life.iter().position(|k| **k == K::Ended) {
-        for k in &life[end + 1..] {
-            prop_assert!(
-                matches!(k, K::Acw | K::Error | K::Destroyed),
-                "{}: {:?} after Ended: {:?}",
-                id,
-                k,
-                life
-            );
-        }
-        for k in &life[..end] {
-            prop_assert!(**k != K::Acw, "{}: Acw before Ended: {:?}", id, life);
-        }
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -329,19 +336,74 @@ proptest! {
         // End with an empty snapshot so that every contact must reach Destroyed.
         sequence.push(snapshot(state(AgentStateType::Routable, "Available"), vec![], 99));
         let mut diff_state = DiffState::default();
-        let mut per_contact: HashMap<String, Vec<K>> = HashMap::new();
+        let mut validator = LifecycleValidator::default();
+        let mut lifecycles: HashMap<String, Vec<K>> = HashMap::new();
         for snap in sequence {
             let (events, next) = diff(&diff_state, snap);
             diff_state = next;
             prop_assert!(matches!(events.last(), Some(AgentEvent::Refresh { .. })), "batch ends with Refresh");
-            for event in events {
+            for event in &events {
+                validator.observe(event);
                 if let AgentEvent::Contact(c) = event {
-                    per_contact.entry(c.contact_id).or_default().push(c.kind);
+                    lifecycles.entry(c.contact_id.clone()).or_default().push(c.kind.clone());
                 }
             }
         }
-        for (id, kinds) in &per_contact {
-            check_lifecycle(id, kinds, true)?;
+        prop_assert_eq!(validator.violations(), &[][..], "{:?}", lifecycles);
+        // The sequence ends empty, so every contact completed: Ended once, Destroyed once, last.
+        prop_assert_eq!(validator.open_contacts(), 0);
+        prop_assert_eq!(validator.completed(), lifecycles.len() as u64);
+        for (id, kinds) in &lifecycles {
+            let count = |k: K| kinds.iter().filter(|x| **x == k).count();
+            prop_assert_eq!(count(K::Ended), 1, "{}: {:?}", id, kinds);
+            prop_assert_eq!(count(K::Destroyed), 1, "{}: {:?}", id, kinds);
+            prop_assert_eq!(kinds.last(), Some(&K::Destroyed), "{}", id);
         }
     }
+}
+
+#[test]
+fn validator_flags_each_kind_of_disorder() {
+    let contact = Arc::new(voice("x", S::Connected, 0));
+    let event = |kind: K| {
+        AgentEvent::Contact(ContactEvent {
+            contact_id: "x".into(),
+            kind,
+            contact: Arc::clone(&contact),
+        })
+    };
+    let cases: Vec<(Vec<K>, &str)> = vec![
+        (vec![K::Connected], "event before Init"),
+        (vec![K::Init, K::Init], "second Init"),
+        (vec![K::Init, K::Acw], "Acw before Ended"),
+        (vec![K::Init, K::Destroyed], "Destroyed before Ended"),
+        (vec![K::Init, K::Ended, K::Ended], "second Ended"),
+        (
+            vec![K::Init, K::Ended, K::Connected],
+            "entry event after Ended",
+        ),
+    ];
+    for (sequence, reason) in cases {
+        let mut validator = LifecycleValidator::default();
+        for kind in sequence {
+            validator.observe(&event(kind));
+        }
+        assert_eq!(
+            validator.violations().first().map(|v| v.reason),
+            Some(reason)
+        );
+    }
+    let mut fine = LifecycleValidator::default();
+    for kind in [
+        K::Init,
+        K::Connecting,
+        K::Connected,
+        K::Ended,
+        K::Acw,
+        K::Destroyed,
+    ] {
+        fine.observe(&event(kind));
+    }
+    assert!(fine.violations().is_empty());
+    assert_eq!(fine.completed(), 1);
 }

@@ -1,0 +1,22 @@
+//! The agent session: long poll, configuration refresh, ordered events, and the user's actions
+//! on the agent and its contacts.
+
+mod agent;
+mod auth_budget;
+mod configuration;
+mod contact;
+mod deadline;
+mod handle;
+mod outbound;
+mod poll;
+mod runtime;
+mod settings;
+mod shared;
+mod subscribers;
+
+pub use agent::Agent;
+pub use auth_budget::{AuthBudget, DEFAULT_ACCESS_DENIED_BUDGET, DEFAULT_UNAUTHORIZED_BUDGET};
+pub use contact::ContactHandle;
+pub use handle::{AgentSession, AgentSessionBuilder};
+pub use outbound::{find_outbound_contact, OutboundContact};
+pub use settings::SessionSettings;

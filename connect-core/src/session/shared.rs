@@ -1,0 +1,128 @@
+//! State shared by a session's handles and loops.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::sync::watch;
+
+use super::auth_budget::AuthBudget;
+use super::deadline::with_deadline;
+use super::SessionSettings;
+use crate::api::{CtiApi, CtiError, CtiMethod};
+use crate::events::{AgentEvent, AuthState, DiffState, EventBus, HealthEvent};
+use crate::model::{AgentConfiguration, AgentSnapshot};
+use crate::time::Clock;
+
+/// What one session knows, behind one lock.
+#[derive(Debug)]
+pub(crate) struct SessionState {
+    pub(crate) diff: DiffState,
+    pub(crate) configuration: Option<Arc<AgentConfiguration>>,
+    pub(crate) next_token: Option<String>,
+    pub(crate) skew_millis: i64,
+    pub(crate) auth: AuthBudget,
+}
+
+/// The session's shared core: API, clock, settings, state and the event bus.
+pub(crate) struct Shared {
+    pub(crate) api: Arc<dyn CtiApi>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) settings: SessionSettings,
+    pub(crate) bus: EventBus,
+    pub(crate) region: Option<String>,
+    state: Mutex<SessionState>,
+    snapshots: watch::Sender<Option<Arc<AgentSnapshot>>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("region", &self.region)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(
+        api: Arc<dyn CtiApi>,
+        clock: Arc<dyn Clock>,
+        settings: SessionSettings,
+        region: Option<String>,
+    ) -> Self {
+        let auth = AuthBudget::new(settings.unauthorized_budget, settings.access_denied_budget);
+        Self {
+            api,
+            clock,
+            bus: EventBus::new(settings.subscriber_queue),
+            settings,
+            region,
+            state: Mutex::new(SessionState {
+                diff: DiffState::default(),
+                configuration: None,
+                next_token: None,
+                skew_millis: 0,
+                auth,
+            }),
+            snapshots: watch::channel(None).0,
+        }
+    }
+
+    pub(crate) fn state(&self) -> MutexGuard<'_, SessionState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The latest snapshot.
+    pub(crate) fn snapshot(&self) -> Option<Arc<AgentSnapshot>> {
+        self.snapshots.borrow().clone()
+    }
+
+    /// A receiver that sees every new snapshot (for correlation and waits).
+    pub(crate) fn watch_snapshots(&self) -> watch::Receiver<Option<Arc<AgentSnapshot>>> {
+        self.snapshots.subscribe()
+    }
+
+    pub(crate) fn store_snapshot(&self, snapshot: Arc<AgentSnapshot>) {
+        self.snapshots.send_replace(Some(snapshot));
+    }
+
+    /// Publishes a health event on its own.
+    pub(crate) fn health(&self, event: HealthEvent) {
+        self.bus.publish(vec![AgentEvent::Health(event)]);
+    }
+
+    /// Runs one CTI request under its deadline and the auth budget; logs failures.
+    pub(crate) async fn call<T, F>(&self, method: CtiMethod, request: F) -> Result<T, CtiError>
+    where
+        F: Future<Output = Result<T, CtiError>>,
+    {
+        let deadline = if method == CtiMethod::GetAgentSnapshot {
+            self.settings.poll_deadline()
+        } else {
+            self.settings.request_deadline
+        };
+        let result = with_deadline(&*self.clock, deadline, method.name(), request).await;
+        let change = match &result {
+            Ok(_) => self.state().auth.on_success(None),
+            Err(error) => {
+                tracing::warn!(operation = method.name(), error = %error, "CTI request failed");
+                let (_, change) = self.state().auth.on_error(error, method.retries_on_auth());
+                change
+            }
+        };
+        if let Some(state) = change {
+            self.report_auth(state);
+        }
+        result
+    }
+
+    fn report_auth(&self, state: AuthState) {
+        match &state {
+            AuthState::Expired | AuthState::Denied => {
+                tracing::error!(state = ?state, "authentication budget exhausted");
+            }
+            _ => tracing::info!(state = ?state, "authentication state changed"),
+        }
+        self.health(HealthEvent::Auth(state));
+    }
+}
