@@ -9,7 +9,10 @@ use super::shared::Shared;
 use super::subscribers::spawn_callback_subscriber;
 use super::{Agent, ContactHandle, SessionSettings};
 use crate::api::{CtiApi, CtiError};
+use tracing::Instrument;
+
 use crate::events::{AgentEvent, Events};
+use crate::log::{LogBuffer, LogExport, LogLayer};
 use crate::model::{AgentConfiguration, AgentSnapshot};
 use crate::time::{Clock, SystemClock};
 
@@ -45,6 +48,7 @@ pub struct AgentSessionBuilder {
     clock: Arc<dyn Clock>,
     settings: SessionSettings,
     region: Option<String>,
+    logs: Option<LogBuffer>,
 }
 
 impl AgentSession {
@@ -55,6 +59,7 @@ impl AgentSession {
             clock: Arc::new(SystemClock::default()),
             settings: SessionSettings::default(),
             region: None,
+            logs: None,
         }
     }
 
@@ -109,6 +114,29 @@ impl AgentSession {
         self.shared.region.as_deref()
     }
 
+    /// This session's id, the `session_id` field of the span its tasks log in.
+    pub fn session_id(&self) -> &str {
+        &self.shared.session_id
+    }
+
+    /// This session's log buffer (redacted entries, rolling, export).
+    pub fn logs(&self) -> LogBuffer {
+        self.shared.logs.clone()
+    }
+
+    /// A `tracing` layer that stores this session's log events (and only those) in
+    /// [`AgentSession::logs`]; install it in the app's subscriber.
+    pub fn log_layer(&self) -> LogLayer {
+        LogLayer::new(self.shared.logs.clone(), Arc::clone(&self.shared.clock))
+            .only_session(self.shared.session_id.clone())
+    }
+
+    /// The download file of this session's logs: `<region>-<logName>.txt` (or `<logName>.txt`)
+    /// with the JSON array of entries.
+    pub fn export_logs(&self, log_name: Option<&str>, filter_by_level: bool) -> LogExport {
+        self.shared.logs.export(log_name, filter_by_level)
+    }
+
     /// Stops every task of the session; events stop after the batch in flight.
     pub async fn shutdown(&self) {
         self.guard.abort_all();
@@ -138,6 +166,12 @@ impl AgentSessionBuilder {
         self
     }
 
+    /// The log buffer to write to (default: a new one labelled with the region).
+    pub fn logs(mut self, logs: LogBuffer) -> Self {
+        self.logs = Some(logs);
+        self
+    }
+
     /// A region label, used in log file names and events.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -153,12 +187,21 @@ impl AgentSessionBuilder {
             self.clock,
             self.settings,
             self.region,
+            self.logs,
         ));
+        let span = tracing::info_span!(
+            "agent_session",
+            session_id = %shared.session_id,
+            region = shared.region.as_deref().unwrap_or("")
+        );
         let events = shared.bus.subscribe();
-        initialize(&shared).await?;
+        initialize(&shared).instrument(span.clone()).await?;
         let guard = Arc::new(TaskGuard::default());
-        guard.push(spawn_abortable(run_poll_loop(Arc::clone(&shared))));
-        guard.push(spawn_abortable(run_configuration_loop(Arc::clone(&shared))));
+        let poll = run_poll_loop(Arc::clone(&shared)).instrument(span.clone());
+        guard.push(spawn_abortable(poll));
+        let configuration = run_configuration_loop(Arc::clone(&shared)).instrument(span);
+        guard.push(spawn_abortable(configuration));
+        tracing::info!(session_id = %shared.session_id, "agent session connected");
         Ok((AgentSession { shared, guard }, events))
     }
 }

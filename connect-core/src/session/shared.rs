@@ -9,6 +9,7 @@ use super::auth_budget::AuthBudget;
 use super::deadline::with_deadline;
 use super::SessionSettings;
 use crate::api::{CtiApi, CtiError, CtiMethod};
+use crate::log::LogBuffer;
 use crate::events::{AgentEvent, AuthState, DiffState, EventBus, HealthEvent};
 use crate::model::{AgentConfiguration, AgentSnapshot};
 use crate::time::Clock;
@@ -30,6 +31,8 @@ pub(crate) struct Shared {
     pub(crate) settings: SessionSettings,
     pub(crate) bus: EventBus,
     pub(crate) region: Option<String>,
+    pub(crate) session_id: String,
+    pub(crate) logs: LogBuffer,
     state: Mutex<SessionState>,
     snapshots: watch::Sender<Option<Arc<AgentSnapshot>>>,
 }
@@ -49,7 +52,17 @@ impl Shared {
         clock: Arc<dyn Clock>,
         settings: SessionSettings,
         region: Option<String>,
+        logs: Option<LogBuffer>,
     ) -> Self {
+        let session_id = next_session_id(clock.now());
+        let logs = logs.unwrap_or_else(|| {
+            let builder = LogBuffer::builder().session_id(session_id.clone());
+            match &region {
+                Some(region) => builder.region(region.clone()),
+                None => builder,
+            }
+            .build(clock.now())
+        });
         let auth = AuthBudget::new(settings.unauthorized_budget, settings.access_denied_budget);
         Self {
             api,
@@ -57,6 +70,8 @@ impl Shared {
             bus: EventBus::new(settings.subscriber_queue),
             settings,
             region,
+            session_id,
+            logs,
             state: Mutex::new(SessionState {
                 diff: DiffState::default(),
                 configuration: None,
@@ -125,4 +140,11 @@ impl Shared {
         }
         self.health(HealthEvent::Auth(state));
     }
+}
+
+/// A process-unique session id: `<epoch ms>-<counter>`.
+fn next_session_id(now: crate::model::Timestamp) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    format!("{}-{}", now.as_millis(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
