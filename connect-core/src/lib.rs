@@ -14,7 +14,11 @@
 //! assert_eq!(snapshot.state.name, "Available");
 //! ```
 
+pub mod api;
 pub mod events;
 pub mod log;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod model;
+pub mod session;
 pub mod time;

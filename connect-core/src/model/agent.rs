@@ -240,7 +240,10 @@ impl AgentSnapshot {
     /// assert_eq!(s.state_duration_millis(Timestamp::from_millis(2_800), 200), 2_000);
     /// ```
     pub fn state_duration_millis(&self, now_local: Timestamp, skew_millis: i64) -> i64 {
-        let start = self.state.start_timestamp.unwrap_or(self.snapshot_timestamp);
+        let start = self
+            .state
+            .start_timestamp
+            .unwrap_or(self.snapshot_timestamp);
         now_local.millis_since(start) + skew_millis
     }
 }

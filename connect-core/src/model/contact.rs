@@ -136,6 +136,7 @@ pub struct Attribute {
 
 /// A task reference (URL, attachment, ...).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Reference {
     /// The referenced value.
     #[serde(default, skip_serializing_if = "Option::is_none")]

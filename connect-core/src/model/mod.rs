@@ -32,7 +32,6 @@ pub use endpoint::{Endpoint, EndpointType, Queue};
 pub use sensitive::Sensitive;
 pub use timestamp::Timestamp;
 pub use transport::{
-    AgentDiscoveryTransport, Attendee, ChatTokenTransport, CreateTransportResponse,
-    MediaPlacement, Meeting, SoftphoneTransport, TransportType, WebRtcTransport,
-    WebSocketTransport,
+    AgentDiscoveryTransport, Attendee, ChatTokenTransport, CreateTransportResponse, MediaPlacement,
+    Meeting, SoftphoneTransport, TransportType, WebRtcTransport, WebSocketTransport,
 };
