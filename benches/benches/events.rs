@@ -1,11 +1,13 @@
-//! The snapshot diff: on the fixtures, and on snapshots of 1 to 50 contacts.
+//! Benchmarks of the snapshot diff: on the fixtures, and on snapshots of 1 to 50 contacts.
 
 use std::sync::Arc;
 
 use connect_benches::{fixture_snapshots, snapshot_with_contacts, FIXTURES};
 use connect_core::events::{diff, DiffState};
 use connect_core::model::{AgentSnapshot, ContactStateType};
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn state_after(snapshot: Arc<AgentSnapshot>) -> DiffState {
     diff(&DiffState::default(), snapshot).1
