@@ -201,6 +201,14 @@ fn push_contact_events(
 ) {
     let data = Arc::new(contact.clone());
     let id = &contact.contact_id;
+    let mut old = old;
+    if ended.contains(id) && contact.state.kind.is_active() {
+        // Offered again under the same id (a re-queued contact): the old lifecycle is over.
+        if let Some(previous) = old {
+            push_removed_events(previous, ended, events);
+        }
+        old = None;
+    }
     let ended_before = ended.contains(id);
     let mut push = |kind: ContactEventKind| {
         events.push(AgentEvent::Contact(ContactEvent {
