@@ -1,5 +1,8 @@
 //! Benchmarks of the snapshot diff: on the fixtures, and on snapshots of 1 to 50 contacts.
 
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
 use std::sync::Arc;
 
 use connect_benches::{fixture_snapshots, snapshot_with_contacts, FIXTURES};

@@ -31,12 +31,24 @@ pub fn fixture_snapshots() -> Vec<(String, AgentSnapshot)> {
 /// let s = connect_benches::snapshot_with_contacts(3, ContactStateType::Connected, 0);
 /// assert_eq!(s.contacts.len(), 3);
 /// ```
-pub fn snapshot_with_contacts(contacts: usize, state: ContactStateType, at: i64) -> Arc<AgentSnapshot> {
+pub fn snapshot_with_contacts(
+    contacts: usize,
+    state: ContactStateType,
+    at: i64,
+) -> Arc<AgentSnapshot> {
     let now = Timestamp::from_millis(at);
     let mut snapshot = AgentSnapshot::empty(AgentState::new(AgentStateType::System, "Busy"), now);
     for i in 0..contacts {
-        let mut contact = Contact::new(format!("contact-{i:04}"), ContactType::Voice, state.clone(), now);
-        contact.queue = Some(Queue::new(format!("arn:aws:connect:us-east-1:111122223333:instance/i/queue/q{i}"), "Support"));
+        let mut contact = Contact::new(
+            format!("contact-{i:04}"),
+            ContactType::Voice,
+            state.clone(),
+            now,
+        );
+        contact.queue = Some(Queue::new(
+            format!("arn:aws:connect:us-east-1:111122223333:instance/i/queue/q{i}"),
+            "Support",
+        ));
         contact.connections.push(Connection::new(
             format!("agent-leg-{i:04}"),
             ConnectionType::Agent,

@@ -37,7 +37,10 @@ fn timestamps_are_written_with_three_decimals() {
         Timestamp::from_millis(1_646_405_876_490)
     );
     let text = serde_json::to_string(&snap).expect("serialises");
-    assert!(text.contains("\"snapshotTimestamp\":1646405876.490"), "{text}");
+    assert!(
+        text.contains("\"snapshotTimestamp\":1646405876.490"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -63,7 +66,10 @@ fn inbound_softphone_voice_derived_values() {
     let agent = contact.agent_connection().expect("agent connection");
     assert_eq!(agent.connection_id, "0532c53a-4fae-4d5a-a42f-8028f4063bda");
     let initial = contact.initial_connection().expect("initial connection");
-    assert_eq!(initial.connection_id, "480acd08-2ff9-454a-83cc-af76a764ec45");
+    assert_eq!(
+        initial.connection_id,
+        "480acd08-2ff9-454a-83cc-af76a764ec45"
+    );
     assert_eq!(initial.kind, ConnectionType::Inbound);
     assert!(contact.is_inbound());
     assert!(!contact.is_auto_accept());
@@ -76,7 +82,9 @@ fn inbound_softphone_voice_derived_values() {
 #[test]
 fn deskphone_voice_has_no_softphone_media() {
     let snap = snapshot("inboundVoiceContactDeskphone");
-    let agent = snap.contacts[0].agent_connection().expect("agent connection");
+    let agent = snap.contacts[0]
+        .agent_connection()
+        .expect("agent connection");
     assert!(agent.softphone_media_info.is_none());
     assert!(snap.contacts[0].is_inbound());
 }
@@ -132,7 +140,10 @@ fn chat_and_task_contacts() {
     let task = snapshot("taskContact");
     let contact = &task.contacts[0];
     assert_eq!(contact.kind, ContactType::Task);
-    assert!(contact.is_inbound(), "a task not initiated outbound is inbound");
+    assert!(
+        contact.is_inbound(),
+        "a task not initiated outbound is inbound"
+    );
 }
 
 #[test]

@@ -77,9 +77,17 @@ async fn a_voice_contact_runs_from_ring_to_after_contact_work_and_clear() {
         until(&mut events, &mut v, |_| true).await,
         AgentEvent::Init { .. }
     ));
-    session.agent().set_state_by_name("Break").await.expect("break");
+    session
+        .agent()
+        .set_state_by_name("Break")
+        .await
+        .expect("break");
     until(&mut events, &mut v, agent_state("Break")).await;
-    session.agent().set_state_by_name("Available").await.expect("available");
+    session
+        .agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
     until(&mut events, &mut v, agent_state("Available")).await;
 
     let contact_id = sim
@@ -115,11 +123,22 @@ async fn an_unanswered_call_is_missed_and_the_agent_lands_in_missed_call_agent()
     let (sim, clock) = sim(1);
     let (session, mut events) = session(&sim, &clock, "agent1").await;
     let mut v = LifecycleValidator::default();
-    session.agent().set_state_by_name("Available").await.expect("available");
-    sim.control().enqueue(ContactSpec::voice("+15555550100")).expect("enqueued");
+    session
+        .agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
+    sim.control()
+        .enqueue(ContactSpec::voice("+15555550100"))
+        .expect("enqueued");
     until(&mut events, &mut v, contact_event(K::Connecting)).await;
     // Nobody answers: after the ring timeout the contact is missed.
-    until(&mut events, &mut v, |e| matches!(e, AgentEvent::Error(s) if s.name == "MissedCallAgent")).await;
+    until(
+        &mut events,
+        &mut v,
+        |e| matches!(e, AgentEvent::Error(s) if s.name == "MissedCallAgent"),
+    )
+    .await;
     until(&mut events, &mut v, contact_event(K::Missed)).await;
     until(&mut events, &mut v, contact_event(K::Destroyed)).await;
     assert_eq!(v.violations(), &[]);
@@ -137,14 +156,18 @@ async fn create_outbound_call_returns_the_new_contact() {
         .await
         .expect("outbound call correlated");
     let snapshot = session.snapshot().expect("snapshot");
-    let contact = snapshot.contact(&call.contact_id).expect("the returned contact exists");
+    let contact = snapshot
+        .contact(&call.contact_id)
+        .expect("the returned contact exists");
     assert_eq!(contact.kind, ContactType::Voice);
     assert_eq!(
         contact.agent_connection().map(|c| c.connection_id.as_str()),
         Some(call.agent_connection_id.as_str())
     );
     assert_eq!(
-        contact.initial_connection().map(|c| c.connection_id.as_str()),
+        contact
+            .initial_connection()
+            .map(|c| c.connection_id.as_str()),
         Some(call.customer_connection_id.as_str())
     );
     until(&mut events, &mut v, agent_state("CallingCustomer")).await;
@@ -157,15 +180,32 @@ async fn chat_and_task_contacts_are_handled_side_by_side() {
     let (sim, clock) = sim(1);
     let (session, mut events) = session(&sim, &clock, "agent1").await;
     let mut v = LifecycleValidator::default();
-    session.agent().set_state_by_name("Available").await.expect("available");
-    let chat = sim.control().enqueue(ContactSpec::chat("Ana")).expect("chat");
+    session
+        .agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
+    let chat = sim
+        .control()
+        .enqueue(ContactSpec::chat("Ana"))
+        .expect("chat");
     until(&mut events, &mut v, contact_event(K::Connecting)).await;
-    session.contact(&chat).expect("chat").accept().await.expect("accept chat");
+    session
+        .contact(&chat)
+        .expect("chat")
+        .accept()
+        .await
+        .expect("accept chat");
     until(&mut events, &mut v, contact_event(K::Connected)).await;
-    let task = sim.control().enqueue(ContactSpec::task("Refund")).expect("task");
-    until(&mut events, &mut v, |e| {
-        matches!(e, AgentEvent::Contact(c) if c.contact_id == task && c.kind == K::Connecting)
-    })
+    let task = sim
+        .control()
+        .enqueue(ContactSpec::task("Refund"))
+        .expect("task");
+    until(
+        &mut events,
+        &mut v,
+        |e| matches!(e, AgentEvent::Contact(c) if c.contact_id == task && c.kind == K::Connecting),
+    )
     .await;
     let task_handle = session.contact(&task).expect("task");
     task_handle.accept().await.expect("accept task");
@@ -176,9 +216,11 @@ async fn chat_and_task_contacts_are_handled_side_by_side() {
         })
         .await;
         handle.hang_up().await.expect("end");
-        until(&mut events, &mut v, |e| {
-            matches!(e, AgentEvent::Contact(c) if &c.contact_id == id && c.kind == K::Ended)
-        })
+        until(
+            &mut events,
+            &mut v,
+            |e| matches!(e, AgentEvent::Contact(c) if &c.contact_id == id && c.kind == K::Ended),
+        )
         .await;
         handle.clear().await.expect("clear");
         until(&mut events, &mut v, |e| {
@@ -201,14 +243,27 @@ async fn a_panicking_subscriber_is_removed_and_the_session_goes_on() {
         seen.fetch_add(1, Ordering::SeqCst);
         panic!("subscriber bug");
     });
-    session.agent().set_state_by_name("Available").await.expect("available");
+    session
+        .agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
     until(&mut events, &mut v, |e| {
-        matches!(e, AgentEvent::Health(HealthEvent::SubscriberPanicked { .. }))
+        matches!(
+            e,
+            AgentEvent::Health(HealthEvent::SubscriberPanicked { .. })
+        )
     })
     .await;
-    sim.control().enqueue(ContactSpec::voice("+15555550111")).expect("enqueued");
+    sim.control()
+        .enqueue(ContactSpec::voice("+15555550111"))
+        .expect("enqueued");
     until(&mut events, &mut v, contact_event(K::Connecting)).await;
-    assert_eq!(calls.load(Ordering::SeqCst), 1, "the panicking callback ran once");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "the panicking callback ran once"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -241,18 +296,29 @@ async fn a_slow_subscriber_lags_then_resyncs_without_blocking_others() {
         contact.clear().await.expect("clear");
         until(&mut events, &mut v, contact_event(K::Destroyed)).await;
     }
-    assert_eq!(v.violations(), &[], "the fast subscriber saw everything in order");
+    assert_eq!(
+        v.violations(),
+        &[],
+        "the fast subscriber saw everything in order"
+    );
     assert_eq!(v.completed(), 3);
     let first = slow.recv().await.expect("event");
     let AgentEvent::Lagged { dropped } = first else {
         panic!("expected Lagged, got {first:?}");
     };
     assert!(dropped > 0);
-    let Some(AgentEvent::Resync { snapshot, destroyed }) = slow.recv().await else {
+    let Some(AgentEvent::Resync {
+        snapshot,
+        destroyed,
+    }) = slow.recv().await
+    else {
         panic!("expected Resync");
     };
     assert!(snapshot.expect("current snapshot").contacts.is_empty());
-    assert!(destroyed.is_empty(), "slow never saw a contact, so none to close");
+    assert!(
+        destroyed.is_empty(),
+        "slow never saw a contact, so none to close"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -261,17 +327,31 @@ async fn several_sessions_live_in_one_process() {
     let (one, mut events_one) = session(&sim, &clock, "agent1").await;
     let (two, mut events_two) = session(&sim, &clock, "agent2").await;
     let (mut v1, mut v2) = (LifecycleValidator::default(), LifecycleValidator::default());
-    one.agent().set_state_by_name("Available").await.expect("available");
-    two.agent().set_state_by_name("Available").await.expect("available");
-    sim.control().enqueue(ContactSpec::voice("+15555550001")).expect("first");
-    sim.control().enqueue(ContactSpec::voice("+15555550002")).expect("second");
+    one.agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
+    two.agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
+    sim.control()
+        .enqueue(ContactSpec::voice("+15555550001"))
+        .expect("first");
+    sim.control()
+        .enqueue(ContactSpec::voice("+15555550002"))
+        .expect("second");
     until(&mut events_one, &mut v1, contact_event(K::Connecting)).await;
     until(&mut events_two, &mut v2, contact_event(K::Connecting)).await;
     assert_ne!(one.session_id(), two.session_id());
     drop(two);
     // The remaining session keeps polling.
     let first = one.snapshot().expect("snap").contacts[0].contact_id.clone();
-    one.contact(&first).expect("c").accept().await.expect("accept");
+    one.contact(&first)
+        .expect("c")
+        .accept()
+        .await
+        .expect("accept");
     until(&mut events_one, &mut v1, contact_event(K::Connected)).await;
 }
 
@@ -315,9 +395,19 @@ async fn a_failing_poll_is_reported_and_retried_without_ending_the_session() {
         SimFaults::server_error(500),
     );
     until(&mut events, &mut v, |e| {
-        matches!(e, AgentEvent::Health(HealthEvent::LoopError { task: "snapshot", .. }))
+        matches!(
+            e,
+            AgentEvent::Health(HealthEvent::LoopError {
+                task: "snapshot",
+                ..
+            })
+        )
     })
     .await;
-    session.agent().set_state_by_name("Break").await.expect("break");
+    session
+        .agent()
+        .set_state_by_name("Break")
+        .await
+        .expect("break");
     until(&mut events, &mut v, agent_state("Break")).await;
 }

@@ -414,14 +414,26 @@ fn a_contact_offered_again_under_its_id_starts_a_new_lifecycle() {
         &DiffState::default(),
         snapshot(available.clone(), vec![voice("a", S::Connecting, 0)], 0),
     );
-    let (_, s2) = diff(&s1, snapshot(available.clone(), vec![voice("a", S::Rejected, 1)], 1));
-    let (again, _) = diff(&s2, snapshot(available, vec![voice("a", S::Connecting, 2)], 2));
+    let (_, s2) = diff(
+        &s1,
+        snapshot(available.clone(), vec![voice("a", S::Rejected, 1)], 1),
+    );
+    let (again, _) = diff(
+        &s2,
+        snapshot(available, vec![voice("a", S::Connecting, 2)], 2),
+    );
     let lifecycle: Vec<String> = names(&again)
         .into_iter()
         .filter(|n| !n.ends_with(":conn"))
         .collect();
     assert_eq!(
         lifecycle,
-        ["a:Destroyed", "a:Init", "a:Connecting", "a:Refresh", "Refresh(true)"]
+        [
+            "a:Destroyed",
+            "a:Init",
+            "a:Connecting",
+            "a:Refresh",
+            "Refresh(true)"
+        ]
     );
 }

@@ -9,8 +9,8 @@ use super::auth_budget::AuthBudget;
 use super::deadline::with_deadline;
 use super::SessionSettings;
 use crate::api::{CtiApi, CtiError, CtiMethod};
-use crate::log::LogBuffer;
 use crate::events::{AgentEvent, AuthState, DiffState, EventBus, HealthEvent};
+use crate::log::LogBuffer;
 use crate::model::{AgentConfiguration, AgentSnapshot};
 use crate::time::Clock;
 
@@ -146,5 +146,9 @@ impl Shared {
 fn next_session_id(now: crate::model::Timestamp) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(1);
-    format!("{}-{}", now.as_millis(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        now.as_millis(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }

@@ -1,0 +1,4 @@
+//! Building blocks shared by the starter apps: agent bots and the tally they keep.
+
+pub mod agent_bot;
+pub mod tally;
