@@ -86,16 +86,14 @@ pub async fn run_bot(session: AgentSession, mut events: Events, plan: BotPlan, t
                             act_later(&session, &id, plan.answer_after, Action::Accept);
                         }
                     }
-                    ContactEventKind::Connected => {
-                        if connected.insert(id.clone()) {
-                            tally.handled();
-                            let talk = match c.contact.kind {
-                                ContactType::Chat => plan.chat_talk,
-                                ContactType::Task => plan.task_work,
-                                _ => plan.voice_talk,
-                            };
-                            act_later(&session, &id, talk, Action::HangUp);
-                        }
+                    ContactEventKind::Connected if connected.insert(id.clone()) => {
+                        tally.handled();
+                        let talk = match c.contact.kind {
+                            ContactType::Chat => plan.chat_talk,
+                            ContactType::Task => plan.task_work,
+                            _ => plan.voice_talk,
+                        };
+                        act_later(&session, &id, talk, Action::HangUp);
                     }
                     ContactEventKind::Missed => tally.missed(),
                     ContactEventKind::Ended => {

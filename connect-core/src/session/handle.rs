@@ -28,8 +28,8 @@ use crate::time::{Clock, SystemClock};
 /// use connect_core::mock::SimInstance;
 /// use connect_core::session::AgentSession;
 ///
-/// let sim = SimInstance::builder().agents(1).build();
-/// let api = sim.client_for_agent(0).expect("agent 0 exists");
+/// let sim = SimInstance::builder().agents(1).build().expect("valid simulator");
+/// let api = sim.client("agent1")?;
 /// let (session, mut events) = AgentSession::builder(api).connect().await?;
 /// assert!(matches!(events.recv().await, Some(connect_core::events::AgentEvent::Init { .. })));
 /// session.shutdown().await;
@@ -209,28 +209,29 @@ impl AgentSessionBuilder {
 /// Configuration first, then the first snapshot, then `Init` followed by the first batch.
 async fn initialize(shared: &Shared) -> Result<(), CtiError> {
     let started = shared.clock.now();
+    retry_until_connect_deadline(shared, started, || refresh_configuration(shared)).await?;
+    retry_until_connect_deadline(shared, started, || poll_once_announcing_init(shared)).await
+}
+
+/// Retries `step` every failure delay until it succeeds, fails on auth, or the connect
+/// deadline (counted from `started`) passes.
+async fn retry_until_connect_deadline<F, Fut>(
+    shared: &Shared,
+    started: crate::model::Timestamp,
+    mut step: F,
+) -> Result<(), CtiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), CtiError>>,
+{
     let deadline = shared.settings.connect_deadline.as_millis() as i64;
-    let mut last_error;
     loop {
-        match refresh_configuration(shared).await {
-            Ok(()) => break,
-            Err(error) => last_error = error,
-        }
-        if shared.clock.now().millis_since(started) >= deadline || last_error.is_auth() {
-            return Err(last_error);
-        }
-        shared
-            .clock
-            .sleep(shared.settings.poll_delay_after_failure)
-            .await;
-    }
-    loop {
-        match poll_once_announcing_init(shared).await {
+        let error = match step().await {
             Ok(()) => return Ok(()),
-            Err(error) => last_error = error,
-        }
-        if shared.clock.now().millis_since(started) >= deadline || last_error.is_auth() {
-            return Err(last_error);
+            Err(error) => error,
+        };
+        if shared.clock.now().millis_since(started) >= deadline || error.is_auth() {
+            return Err(error);
         }
         shared
             .clock
