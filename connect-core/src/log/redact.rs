@@ -216,6 +216,9 @@ pub(crate) fn redact_string(text: &str, depth: usize) -> Option<String> {
     if depth > MAX_REDACTION_DEPTH {
         return Some(REDACTED.to_owned());
     }
+    if let Some(redacted) = redact_html_escaped_json(text, depth) {
+        return (redacted != text).then_some(redacted);
+    }
     let redacted = if looks_like_json(text) {
         redact_json_text(text, depth, true)
     } else if text.contains('"') {
@@ -224,6 +227,16 @@ pub(crate) fn redact_string(text: &str, depth: usize) -> Option<String> {
         scrub_text(text)
     };
     (redacted != text).then_some(redacted)
+}
+
+/// JSON whose quotes are HTML-escaped (`{&quot;credential&quot;:…}`, as `callConfigJson` comes):
+/// redacted as JSON and escaped back, so nothing hides behind the escaping.
+fn redact_html_escaped_json(text: &str, depth: usize) -> Option<String> {
+    if !text.contains("&quot;") {
+        return None;
+    }
+    let plain = text.replace("&quot;", "\"");
+    looks_like_json(&plain).then(|| redact_json_text(&plain, depth, true).replace('"', "&quot;"))
 }
 
 /// A JSON object or array (checked by parsing, so free text in brackets is not mistaken).

@@ -417,3 +417,17 @@ proptest! {
         prop_assert!(!value.to_string().contains(&secret));
     }
 }
+
+#[test]
+fn html_escaped_call_config_inside_a_json_string_is_redacted() {
+    let config = r#"{&quot;iceServers&quot;:[{&quot;urls&quot;:[&quot;turn:h:3478&quot;],&quot;username&quot;:&quot;1767266405:a1&quot;,&quot;credential&quot;:&quot;c2VjcmV0LXR1cm4=&quot;}]}"#;
+    let snapshot =
+        serde_json::json!({"softphoneMediaInfo": {"callConfigJson": config}}).to_string();
+    let logged = redact(serde_json::json!({ "snapshot": snapshot }));
+    let text = logged.to_string();
+    assert!(!text.contains("c2VjcmV0LXR1cm4="), "{text}");
+    assert!(
+        text.contains("turn:h:3478"),
+        "non-secret parts stay readable: {text}"
+    );
+}
