@@ -411,3 +411,39 @@ async fn a_failing_poll_is_reported_and_retried_without_ending_the_session() {
         .expect("break");
     until(&mut events, &mut v, agent_state("Break")).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_per_contact_subscription_sees_only_its_contact_and_ends_after_destroyed() {
+    let (sim, clock) = sim(1);
+    let (session, _events) = session(&sim, &clock, "agent1").await;
+    let chat = sim
+        .control()
+        .enqueue(ContactSpec::chat("Ana"))
+        .expect("chat");
+    let mut only_chat = session.subscribe().contact(chat.clone());
+    let handle = loop {
+        if let Some(handle) = session.contact(&chat) {
+            break handle;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    handle.accept().await.expect("accept");
+    let mut kinds = Vec::new();
+    while let Some(event) = only_chat.recv().await {
+        assert_eq!(event.contact_id, chat);
+        match event.kind {
+            K::Connected => handle.hang_up().await.expect("end"),
+            K::Ended => handle.clear().await.expect("clear"),
+            _ => {}
+        }
+        if event.kind.is_lifecycle() {
+            kinds.push(event.kind);
+        }
+    }
+    // Subscribed before the next poll, so it sees the whole lifecycle, and the stream ends
+    // by itself after Destroyed.
+    assert_eq!(
+        kinds,
+        [K::Init, K::Connecting, K::Connected, K::Ended, K::Acw, K::Destroyed]
+    );
+}
