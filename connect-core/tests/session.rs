@@ -444,6 +444,50 @@ async fn a_per_contact_subscription_sees_only_its_contact_and_ends_after_destroy
     // by itself after Destroyed.
     assert_eq!(
         kinds,
-        [K::Init, K::Connecting, K::Connected, K::Ended, K::Acw, K::Destroyed]
+        [
+            K::Init,
+            K::Connecting,
+            K::Connected,
+            K::Ended,
+            K::Acw,
+            K::Destroyed
+        ]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_configuration_merges_every_page_of_every_list() {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock::default());
+    let sim = SimInstance::builder()
+        .agents(3)
+        .max_page_size(1)
+        .clock(Arc::clone(&clock))
+        .build()
+        .expect("simulator");
+    let (session, _events) = session(&sim, &clock, "agent2").await;
+    let configuration = session.configuration().expect("complete configuration");
+    let states = configuration.agent_states.as_ref().expect("states");
+    assert!(
+        states.len() >= 3,
+        "one page per state, all kept: {states:?}"
+    );
+    let queues = configuration
+        .routing_profile
+        .queues
+        .as_ref()
+        .expect("queues");
+    assert!(
+        queues.len() >= 2,
+        "basic queue and the personal queue: {queues:?}"
+    );
+    assert_eq!(
+        configuration.agent_id(),
+        sim.agent_id("agent2"),
+        "agent id derived from the personal queue"
+    );
+    assert!(!configuration
+        .permissions
+        .as_ref()
+        .expect("permissions")
+        .is_empty());
 }
