@@ -136,28 +136,29 @@ impl SimEngine {
         enqueue_next: bool,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let by_arn = state
-            .agent_state_arn
-            .as_deref()
-            .and_then(|arn| self.dir.states.iter().position(|s| s.arn == arn));
-        let index = by_arn
-            .or_else(|| self.dir.state_by_name(&state.name))
-            .filter(|&i| Self::selectable(&self.dir.states[i].kind))
-            .ok_or_else(|| invalid_state(format!("{} is not a selectable state", state.name)))?;
-        if enqueue_next && self.contacts_of(a).next().is_some() {
-            self.agents[a].next_state = Some(index);
-            let event = JournalEvent::NextState {
-                agent: self.agents[a].username.clone(),
-                name: Some(self.dir.states[index].name.clone()),
-            };
-            self.record(now, event);
-        } else {
-            self.select_state(a, index, now);
-        }
-        self.settle(now);
-        Ok(())
+        self.agent_op(agent_id, now, |engine, a, now| {
+            let by_arn = state
+                .agent_state_arn
+                .as_deref()
+                .and_then(|arn| engine.dir.states.iter().position(|s| s.arn == arn));
+            let index = by_arn
+                .or_else(|| engine.dir.state_by_name(&state.name))
+                .filter(|&i| Self::selectable(&engine.dir.states[i].kind))
+                .ok_or_else(|| {
+                    invalid_state(format!("{} is not a selectable state", state.name))
+                })?;
+            if enqueue_next && engine.contacts_of(a).next().is_some() {
+                engine.agents[a].next_state = Some(index);
+                let event = JournalEvent::NextState {
+                    agent: engine.agents[a].username.clone(),
+                    name: Some(engine.dir.states[index].name.clone()),
+                };
+                engine.record(now, event);
+            } else {
+                engine.select_state(a, index, now);
+            }
+            Ok(())
+        })
     }
 
     /// Makes state `index` the agent's selected state.

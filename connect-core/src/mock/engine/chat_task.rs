@@ -149,18 +149,16 @@ impl SimEngine {
         to: ContactStateType,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.own_contact(a, contact_id)?;
-        if self.contacts[ci].channel != SimChannel::Task {
-            return Err(invalid_contact_type("only tasks can be paused and resumed"));
-        }
-        if self.contacts[ci].state != from {
-            return Err(invalid_state(format!("the task is not {from}")));
-        }
-        self.set_contact_state(ci, to, now);
-        self.settle(now);
-        Ok(())
+        self.contact_op(agent_id, contact_id, now, |engine, _, ci, now| {
+            if engine.contacts[ci].channel != SimChannel::Task {
+                return Err(invalid_contact_type("only tasks can be paused and resumed"));
+            }
+            if engine.contacts[ci].state != from {
+                return Err(invalid_state(format!("the task is not {from}")));
+            }
+            engine.set_contact_state(ci, to, now);
+            Ok(())
+        })
     }
 
     /// Checks that `participant_id` is agent `agent_id`'s leg of its chat `contact_id` (for

@@ -4,14 +4,12 @@
 use std::collections::BTreeMap;
 
 use crate::api::CtiError;
-use crate::model::{
-    ConnectionStateType, ConnectionType, ContactStateType, Endpoint, InitiationMethod, Timestamp,
-};
+use crate::model::{ConnectionStateType, ContactStateType, Endpoint, InitiationMethod, Timestamp};
 
 use super::super::config::millis;
 use super::super::journal::JournalEvent;
 use super::super::script::{AnswerScript, ArrivalScript, ContactSpec, SimChannel};
-use super::model::{AfterLinger, Media, Monitor, Party, Place, SimContact, Timer};
+use super::model::{AfterLinger, Media, Monitor, Place, SimContact, Timer};
 use super::{bad_endpoint, invalid_state, SimEngine};
 
 impl SimEngine {
@@ -119,13 +117,7 @@ impl SimEngine {
         contact.hang_up_after_ms = spec.hang_up_after.map(millis);
         contact.abandon_after_ms = spec.abandon_after.map(millis);
         if spec.channel != SimChannel::Task {
-            let mut leg = self.new_leg(
-                ConnectionType::Inbound,
-                ConnectionStateType::Connected,
-                Party::Customer,
-                now,
-            );
-            leg.initial = true;
+            let mut leg = self.new_inbound_customer_leg(now);
             if spec.channel == SimChannel::Chat {
                 leg.media = Media::Chat {
                     token: None,
@@ -372,46 +364,45 @@ impl SimEngine {
         contact_id: &str,
         now: Timestamp,
     ) -> Result<String, CtiError> {
-        let now = self.at(now);
-        let s = self.agent_index(supervisor_id)?;
-        let ci = self
-            .contact_index(contact_id)
-            .ok_or_else(|| invalid_state("no such contact"))?;
-        let contact = &self.contacts[ci];
-        if !contact.is_voice()
-            || contact.state != ContactStateType::Connected
-            || contact.agent() == Some(s)
-            || self
-                .monitors
-                .iter()
-                .any(|m| m.agent == s && m.contact == contact_id)
-        {
-            return Err(invalid_state(
-                "the contact cannot be monitored by this agent",
-            ));
-        }
-        let connection = self.ids.uuid();
-        let media = self.softphone_media(s, now);
-        let seq = self.next_contact_seq();
-        self.monitors.push(Monitor {
-            contact: contact_id.to_owned(),
-            agent: s,
-            connection: connection.clone(),
-            state: ConnectionStateType::SilentMonitor,
-            since: now,
-            seq,
-            media,
-        });
-        self.record(
-            now,
-            JournalEvent::MonitorMode {
+        self.agent_op(supervisor_id, now, |engine, s, now| {
+            let ci = engine
+                .contact_index(contact_id)
+                .ok_or_else(|| invalid_state("no such contact"))?;
+            let contact = &engine.contacts[ci];
+            if !contact.is_voice()
+                || contact.state != ContactStateType::Connected
+                || contact.agent() == Some(s)
+                || engine
+                    .monitors
+                    .iter()
+                    .any(|m| m.agent == s && m.contact == contact_id)
+            {
+                return Err(invalid_state(
+                    "the contact cannot be monitored by this agent",
+                ));
+            }
+            let connection = engine.ids.uuid();
+            let media = engine.softphone_media(s, now);
+            let seq = engine.next_contact_seq();
+            engine.monitors.push(Monitor {
                 contact: contact_id.to_owned(),
-                agent: self.agents[s].username.clone(),
-                mode: "SILENT_MONITOR".to_owned(),
-            },
-        );
-        self.settle(now);
-        Ok(connection)
+                agent: s,
+                connection: connection.clone(),
+                state: ConnectionStateType::SilentMonitor,
+                since: now,
+                seq,
+                media,
+            });
+            engine.record(
+                now,
+                JournalEvent::MonitorMode {
+                    contact: contact_id.to_owned(),
+                    agent: engine.agents[s].username.clone(),
+                    mode: "SILENT_MONITOR".to_owned(),
+                },
+            );
+            Ok(connection)
+        })
     }
 
     /// `updateMonitorParticipantState`: switches the agent's monitoring leg on the contact
@@ -432,29 +423,28 @@ impl SimEngine {
         mode: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let state = match mode {
-            "SILENT_MONITOR" => ConnectionStateType::SilentMonitor,
-            "BARGE" => ConnectionStateType::Barge,
-            _ => return Err(invalid_state(format!("unknown monitor mode {mode}"))),
-        };
-        let monitor = self
-            .monitors
-            .iter_mut()
-            .find(|m| m.agent == a && m.contact == contact_id)
-            .ok_or_else(|| invalid_state("the agent is not monitoring this contact"))?;
-        if monitor.state != state {
-            monitor.state = state;
-            monitor.since = now;
-            let event = JournalEvent::MonitorMode {
-                contact: contact_id.to_owned(),
-                agent: self.agents[a].username.clone(),
-                mode: mode.to_owned(),
+        self.agent_op(agent_id, now, |engine, a, now| {
+            let state = match mode {
+                "SILENT_MONITOR" => ConnectionStateType::SilentMonitor,
+                "BARGE" => ConnectionStateType::Barge,
+                _ => return Err(invalid_state(format!("unknown monitor mode {mode}"))),
             };
-            self.record(now, event);
-        }
-        self.settle(now);
-        Ok(())
+            let monitor = engine
+                .monitors
+                .iter_mut()
+                .find(|m| m.agent == a && m.contact == contact_id)
+                .ok_or_else(|| invalid_state("the agent is not monitoring this contact"))?;
+            if monitor.state != state {
+                monitor.state = state;
+                monitor.since = now;
+                let event = JournalEvent::MonitorMode {
+                    contact: contact_id.to_owned(),
+                    agent: engine.agents[a].username.clone(),
+                    mode: mode.to_owned(),
+                };
+                engine.record(now, event);
+            }
+            Ok(())
+        })
     }
 }

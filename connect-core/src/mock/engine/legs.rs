@@ -23,6 +23,21 @@ impl SimEngine {
         Ok(ci)
     }
 
+    /// [`SimEngine::agent_op`] on the agent's connected voice contact `contact_id`: `op` gets
+    /// its index.
+    fn call_op(
+        &mut self,
+        agent_id: &str,
+        contact_id: &str,
+        now: Timestamp,
+        op: impl FnOnce(&mut Self, usize, Timestamp) -> Result<(), CtiError>,
+    ) -> Result<(), CtiError> {
+        self.agent_op(agent_id, now, |engine, a, now| {
+            let ci = engine.connected_call(a, contact_id)?;
+            op(engine, ci, now)
+        })
+    }
+
     fn move_leg(
         &mut self,
         agent_id: &str,
@@ -32,21 +47,19 @@ impl SimEngine {
         to: ConnectionStateType,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.connected_call(a, contact_id)?;
-        let state = self.contacts[ci]
-            .connection(connection_id)
-            .map(|l| l.state.clone())
-            .ok_or_else(|| invalid_state("no such connection"))?;
-        if state != from {
-            return Err(invalid_state(format!(
-                "the connection is {state}, not {from}"
-            )));
-        }
-        self.set_leg_state(ci, connection_id, to, now);
-        self.settle(now);
-        Ok(())
+        self.call_op(agent_id, contact_id, now, |engine, ci, now| {
+            let state = engine.contacts[ci]
+                .connection(connection_id)
+                .map(|l| l.state.clone())
+                .ok_or_else(|| invalid_state("no such connection"))?;
+            if state != from {
+                return Err(invalid_state(format!(
+                    "the connection is {state}, not {from}"
+                )));
+            }
+            engine.set_leg_state(ci, connection_id, to, now);
+            Ok(())
+        })
     }
 
     /// `holdConnection`: a connected leg → `hold`.
@@ -128,41 +141,39 @@ impl SimEngine {
         connection_id: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.connected_call(a, contact_id)?;
-        if self.contacts[ci].connection(connection_id).is_none() {
-            return Err(invalid_state("no such connection"));
-        }
-        let others: Vec<(String, ConnectionStateType)> = self.contacts[ci]
-            .connections
-            .iter()
-            .filter(|l| l.party != Party::Agent)
-            .filter(|l| {
-                matches!(
-                    l.state,
-                    ConnectionStateType::Hold | ConnectionStateType::Connected
-                )
-            })
-            .map(|l| (l.id.clone(), l.state.clone()))
-            .collect();
-        let held = others.iter().any(|(_, s)| *s == ConnectionStateType::Hold);
-        let live = others
-            .iter()
-            .any(|(_, s)| *s == ConnectionStateType::Connected);
-        if !(held && live) {
-            return Err(invalid_state("toggling needs a held and a connected party"));
-        }
-        for (leg, state) in others {
-            let to = if state == ConnectionStateType::Hold {
-                ConnectionStateType::Connected
-            } else {
-                ConnectionStateType::Hold
-            };
-            self.set_leg_state(ci, &leg, to, now);
-        }
-        self.settle(now);
-        Ok(())
+        self.call_op(agent_id, contact_id, now, |engine, ci, now| {
+            if engine.contacts[ci].connection(connection_id).is_none() {
+                return Err(invalid_state("no such connection"));
+            }
+            let others: Vec<(String, ConnectionStateType)> = engine.contacts[ci]
+                .connections
+                .iter()
+                .filter(|l| l.party != Party::Agent)
+                .filter(|l| {
+                    matches!(
+                        l.state,
+                        ConnectionStateType::Hold | ConnectionStateType::Connected
+                    )
+                })
+                .map(|l| (l.id.clone(), l.state.clone()))
+                .collect();
+            let held = others.iter().any(|(_, s)| *s == ConnectionStateType::Hold);
+            let live = others
+                .iter()
+                .any(|(_, s)| *s == ConnectionStateType::Connected);
+            if !(held && live) {
+                return Err(invalid_state("toggling needs a held and a connected party"));
+            }
+            for (leg, state) in others {
+                let to = if state == ConnectionStateType::Hold {
+                    ConnectionStateType::Connected
+                } else {
+                    ConnectionStateType::Hold
+                };
+                engine.set_leg_state(ci, &leg, to, now);
+            }
+            Ok(())
+        })
     }
 
     /// `conferenceConnections`: every held party is resumed, so all talk together; needs a
@@ -182,29 +193,27 @@ impl SimEngine {
         contact_id: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.connected_call(a, contact_id)?;
-        let answered = self.contacts[ci].active_third_parties().any(|l| {
-            matches!(
-                l.state,
-                ConnectionStateType::Hold | ConnectionStateType::Connected
-            )
-        });
-        if !answered {
-            return Err(invalid_state("no third party to conference with"));
-        }
-        let held: Vec<String> = self.contacts[ci]
-            .connections
-            .iter()
-            .filter(|l| l.party != Party::Agent && l.state == ConnectionStateType::Hold)
-            .map(|l| l.id.clone())
-            .collect();
-        for leg in held {
-            self.set_leg_state(ci, &leg, ConnectionStateType::Connected, now);
-        }
-        self.settle(now);
-        Ok(())
+        self.call_op(agent_id, contact_id, now, |engine, ci, now| {
+            let answered = engine.contacts[ci].active_third_parties().any(|l| {
+                matches!(
+                    l.state,
+                    ConnectionStateType::Hold | ConnectionStateType::Connected
+                )
+            });
+            if !answered {
+                return Err(invalid_state("no third party to conference with"));
+            }
+            let held: Vec<String> = engine.contacts[ci]
+                .connections
+                .iter()
+                .filter(|l| l.party != Party::Agent && l.state == ConnectionStateType::Hold)
+                .map(|l| l.id.clone())
+                .collect();
+            for leg in held {
+                engine.set_leg_state(ci, &leg, ConnectionStateType::Connected, now);
+            }
+            Ok(())
+        })
     }
 
     /// `muteParticipant` / `unmuteParticipant`: sets the leg's `mute`.
@@ -228,29 +237,27 @@ impl SimEngine {
         muted: bool,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.own_contact(a, contact_id)?;
-        if !self.contacts[ci].is_voice() {
-            return Err(invalid_contact_type("only voice legs can be muted"));
-        }
-        let leg = self.contacts[ci]
-            .connection_mut(connection_id)
-            .filter(|l| l.is_active())
-            .ok_or_else(|| invalid_state("no such active connection"))?;
-        if leg.mute != muted {
-            leg.mute = muted;
-            self.record(
-                now,
-                JournalEvent::Mute {
-                    contact: contact_id.to_owned(),
-                    connection: connection_id.to_owned(),
-                    muted,
-                },
-            );
-        }
-        self.settle(now);
-        Ok(())
+        self.contact_op(agent_id, contact_id, now, |engine, _, ci, now| {
+            if !engine.contacts[ci].is_voice() {
+                return Err(invalid_contact_type("only voice legs can be muted"));
+            }
+            let leg = engine.contacts[ci]
+                .connection_mut(connection_id)
+                .filter(|l| l.is_active())
+                .ok_or_else(|| invalid_state("no such active connection"))?;
+            if leg.mute != muted {
+                leg.mute = muted;
+                engine.record(
+                    now,
+                    JournalEvent::Mute {
+                        contact: contact_id.to_owned(),
+                        connection: connection_id.to_owned(),
+                        muted,
+                    },
+                );
+            }
+            Ok(())
+        })
     }
 
     /// `sendDigits`: DTMF on a connected leg, recorded in the journal.
@@ -275,32 +282,31 @@ impl SimEngine {
         digits: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.connected_call(a, contact_id)?;
-        if digits.is_empty()
-            || !digits
-                .chars()
-                .all(|c| c.is_ascii_digit() || "*#+,ABCDabcd".contains(c))
-        {
-            return Err(invalid_state(
-                "digits may only hold 0-9, *, #, +, A-D and ','",
-            ));
-        }
-        let connected = self.contacts[ci]
-            .connection(connection_id)
-            .is_some_and(|l| l.state.is_connected());
-        if !connected {
-            return Err(invalid_state("the connection is not connected"));
-        }
-        self.record(
-            now,
-            JournalEvent::Digits {
-                contact: contact_id.to_owned(),
-                connection: connection_id.to_owned(),
-                digits: digits.to_owned(),
-            },
-        );
-        Ok(())
+        self.call_op(agent_id, contact_id, now, |engine, ci, now| {
+            if digits.is_empty()
+                || !digits
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "*#+,ABCDabcd".contains(c))
+            {
+                return Err(invalid_state(
+                    "digits may only hold 0-9, *, #, +, A-D and ','",
+                ));
+            }
+            let connected = engine.contacts[ci]
+                .connection(connection_id)
+                .is_some_and(|l| l.state.is_connected());
+            if !connected {
+                return Err(invalid_state("the connection is not connected"));
+            }
+            engine.record(
+                now,
+                JournalEvent::Digits {
+                    contact: contact_id.to_owned(),
+                    connection: connection_id.to_owned(),
+                    digits: digits.to_owned(),
+                },
+            );
+            Ok(())
+        })
     }
 }

@@ -59,6 +59,20 @@ impl SimEngine {
         Ok((items[start..end].to_vec(), next))
     }
 
+    /// One page of the list `list` of agent `agent_id`, whose entries `entries` makes from the
+    /// agent's index.
+    fn agent_page<T: Clone>(
+        &self,
+        agent_id: &str,
+        list: &str,
+        next_token: Option<&str>,
+        max_results: Option<i32>,
+        entries: impl FnOnce(usize) -> Result<Vec<T>, CtiError>,
+    ) -> Result<Page<T>, CtiError> {
+        let a = self.agent_index(agent_id)?;
+        self.page(list, &entries(a)?, next_token, max_results)
+    }
+
     /// `getAgentConfiguration` (without the four lists the session merges in).
     ///
     /// ```
@@ -125,33 +139,32 @@ impl SimEngine {
         config: &AgentConfiguration,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let extension = config.extension.clone().filter(|e| !e.trim().is_empty());
-        if !config.softphone_enabled && extension.is_none() {
-            return Err(service_error(
-                CtiExceptionKind::InvalidConfigurationException,
-                "a deskphone needs an extension",
-            ));
-        }
-        let agent = &mut self.agents[a];
-        agent.softphone = config.softphone_enabled;
-        agent.auto_accept = config.softphone_auto_accept;
-        agent.extension = extension;
-        if let Some(preferences) = &config.agent_preferences {
-            for (key, value) in preferences {
-                agent.preferences.insert(key.clone(), value.clone());
+        self.agent_op(agent_id, now, |engine, a, now| {
+            let extension = config.extension.clone().filter(|e| !e.trim().is_empty());
+            if !config.softphone_enabled && extension.is_none() {
+                return Err(service_error(
+                    CtiExceptionKind::InvalidConfigurationException,
+                    "a deskphone needs an extension",
+                ));
             }
-            if let Some(locale) = preferences.get("locale") {
-                agent
-                    .preferences
-                    .insert("LANGUAGE".to_owned(), locale.clone());
+            let agent = &mut engine.agents[a];
+            agent.softphone = config.softphone_enabled;
+            agent.auto_accept = config.softphone_auto_accept;
+            agent.extension = extension;
+            if let Some(preferences) = &config.agent_preferences {
+                for (key, value) in preferences {
+                    agent.preferences.insert(key.clone(), value.clone());
+                }
+                if let Some(locale) = preferences.get("locale") {
+                    agent
+                        .preferences
+                        .insert("LANGUAGE".to_owned(), locale.clone());
+                }
             }
-        }
-        let payload = serde_json::to_value(config).unwrap_or(Value::Null);
-        self.record_call(agent_id, "updateAgentConfiguration", payload, now)?;
-        self.settle(now);
-        Ok(())
+            let payload = serde_json::to_value(config).unwrap_or(Value::Null);
+            engine.record_call(agent_id, "updateAgentConfiguration", payload, now)?;
+            Ok(())
+        })
     }
 
     /// `getAgentStates`, one page.
@@ -172,18 +185,18 @@ impl SimEngine {
         next_token: Option<&str>,
         max_results: Option<i32>,
     ) -> Result<Page<AgentState>, CtiError> {
-        self.agent_index(agent_id)?;
-        let states: Vec<AgentState> = self
-            .dir
-            .states
-            .iter()
-            .map(|s| {
-                let mut state = AgentState::new(s.kind.clone(), s.name.clone());
-                state.agent_state_arn = Some(s.arn.clone());
-                state
-            })
-            .collect();
-        self.page("states", &states, next_token, max_results)
+        self.agent_page(agent_id, "states", next_token, max_results, |_| {
+            Ok(self
+                .dir
+                .states
+                .iter()
+                .map(|s| {
+                    let mut state = AgentState::new(s.kind.clone(), s.name.clone());
+                    state.agent_state_arn = Some(s.arn.clone());
+                    state
+                })
+                .collect())
+        })
     }
 
     /// `getAgentPermissions`, one page.
@@ -201,13 +214,9 @@ impl SimEngine {
         next_token: Option<&str>,
         max_results: Option<i32>,
     ) -> Result<Page<String>, CtiError> {
-        let a = self.agent_index(agent_id)?;
-        self.page(
-            "permissions",
-            &self.agents[a].permissions,
-            next_token,
-            max_results,
-        )
+        self.agent_page(agent_id, "permissions", next_token, max_results, |a| {
+            Ok(self.agents[a].permissions.clone())
+        })
     }
 
     /// `getDialableCountryCodes`, one page.
@@ -225,9 +234,9 @@ impl SimEngine {
         next_token: Option<&str>,
         max_results: Option<i32>,
     ) -> Result<Page<String>, CtiError> {
-        let a = self.agent_index(agent_id)?;
-        let countries = &self.agents[a].dialable_countries;
-        self.page("countries", countries, next_token, max_results)
+        self.agent_page(agent_id, "countries", next_token, max_results, |a| {
+            Ok(self.agents[a].dialable_countries.clone())
+        })
     }
 
     /// `getRoutingProfileQueues`, one page: the profile's queues, and for the agent's own
@@ -249,29 +258,29 @@ impl SimEngine {
         next_token: Option<&str>,
         max_results: Option<i32>,
     ) -> Result<Page<Queue>, CtiError> {
-        let a = self.agent_index(agent_id)?;
-        let p = self
-            .dir
-            .profiles
-            .iter()
-            .position(|p| p.arn == routing_profile_arn)
-            .ok_or_else(|| {
-                service_error(
-                    CtiExceptionKind::InvalidConfigurationException,
-                    "unknown routing profile",
-                )
-            })?;
-        let mut queues: Vec<usize> = Vec::new();
-        for entry in &self.dir.profiles[p].entries {
-            if !queues.contains(&entry.queue) {
-                queues.push(entry.queue);
+        self.agent_page(agent_id, "queues", next_token, max_results, |a| {
+            let p = self
+                .dir
+                .profiles
+                .iter()
+                .position(|p| p.arn == routing_profile_arn)
+                .ok_or_else(|| {
+                    service_error(
+                        CtiExceptionKind::InvalidConfigurationException,
+                        "unknown routing profile",
+                    )
+                })?;
+            let mut queues: Vec<usize> = Vec::new();
+            for entry in &self.dir.profiles[p].entries {
+                if !queues.contains(&entry.queue) {
+                    queues.push(entry.queue);
+                }
             }
-        }
-        if self.agents[a].profile == p {
-            queues.push(self.agents[a].personal_queue);
-        }
-        let queues: Vec<Queue> = queues.iter().map(|&q| self.dir.queues[q].wire()).collect();
-        self.page("queues", &queues, next_token, max_results)
+            if self.agents[a].profile == p {
+                queues.push(self.agents[a].personal_queue);
+            }
+            Ok(queues.iter().map(|&q| self.dir.queues[q].wire()).collect())
+        })
     }
 
     /// `getEndpoints`, one page: the quick connects (every queue, every other agent, the phone
@@ -292,36 +301,36 @@ impl SimEngine {
         next_token: Option<&str>,
         max_results: Option<i32>,
     ) -> Result<Page<Endpoint>, CtiError> {
-        let a = self.agent_index(agent_id)?;
-        let endpoints: Vec<Endpoint> = self
-            .dir
-            .quick_connects
-            .iter()
-            .filter(|qc| qc.target != QuickTarget::Agent(a))
-            .map(|qc| {
-                let mut endpoint = match &qc.target {
-                    QuickTarget::Queue(q) => {
-                        let mut e = Endpoint::new(EndpointType::Queue);
-                        e.queue = Some(self.dir.queues[*q].wire());
-                        e
-                    }
-                    QuickTarget::Agent(t) => {
-                        let mut e = Endpoint::new(EndpointType::Agent);
-                        e.agent_login = Some(self.agents[*t].username.clone());
-                        e
-                    }
-                    QuickTarget::Phone(number) => {
-                        let mut e = Endpoint::new(EndpointType::PhoneNumber);
-                        e.phone_number = Some(Sensitive::new(number.clone()));
-                        e
-                    }
-                };
-                endpoint.endpoint_arn = Some(qc.arn.clone());
-                endpoint.name = Some(qc.name.clone());
-                endpoint
-            })
-            .collect();
-        self.page("endpoints", &endpoints, next_token, max_results)
+        self.agent_page(agent_id, "endpoints", next_token, max_results, |a| {
+            Ok(self
+                .dir
+                .quick_connects
+                .iter()
+                .filter(|qc| qc.target != QuickTarget::Agent(a))
+                .map(|qc| {
+                    let mut endpoint = match &qc.target {
+                        QuickTarget::Queue(q) => {
+                            let mut e = Endpoint::new(EndpointType::Queue);
+                            e.queue = Some(self.dir.queues[*q].wire());
+                            e
+                        }
+                        QuickTarget::Agent(t) => {
+                            let mut e = Endpoint::new(EndpointType::Agent);
+                            e.agent_login = Some(self.agents[*t].username.clone());
+                            e
+                        }
+                        QuickTarget::Phone(number) => {
+                            let mut e = Endpoint::new(EndpointType::PhoneNumber);
+                            e.phone_number = Some(Sensitive::new(number.clone()));
+                            e
+                        }
+                    };
+                    endpoint.endpoint_arn = Some(qc.arn.clone());
+                    endpoint.name = Some(qc.name.clone());
+                    endpoint
+                })
+                .collect())
+        })
     }
 
     /// Journals a call that only hands data to the service (`sendClientLogs`,

@@ -36,6 +36,18 @@ impl SimEngine {
         }
     }
 
+    /// The initial leg of a customer calling or writing in: `inbound`, `connected`.
+    pub(super) fn new_inbound_customer_leg(&mut self, now: Timestamp) -> SimConnection {
+        let mut leg = self.new_leg(
+            ConnectionType::Inbound,
+            ConnectionStateType::Connected,
+            Party::Customer,
+            now,
+        );
+        leg.initial = true;
+        leg
+    }
+
     /// The agent's leg of an offer of contact `ci` to agent `a`, `connecting`.
     pub(super) fn new_agent_leg(&mut self, ci: usize, a: usize, now: Timestamp) -> SimConnection {
         let channel = self.contacts[ci].channel;

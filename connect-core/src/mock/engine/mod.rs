@@ -200,6 +200,37 @@ impl SimEngine {
         self.now
     }
 
+    /// Runs an operation of agent `agent_id` at `now` (see [`SimEngine::at`]): `op` gets the
+    /// agent's index and the time; on success the instance settles, on an error it is left as
+    /// `op` left it.
+    fn agent_op<T>(
+        &mut self,
+        agent_id: &str,
+        now: Timestamp,
+        op: impl FnOnce(&mut Self, usize, Timestamp) -> Result<T, CtiError>,
+    ) -> Result<T, CtiError> {
+        let now = self.at(now);
+        let a = self.agent_index(agent_id)?;
+        let out = op(self, a, now)?;
+        self.settle(now);
+        Ok(out)
+    }
+
+    /// [`SimEngine::agent_op`] on the agent's own contact `contact_id`: `op` gets the agent's
+    /// and the contact's indexes.
+    fn contact_op<T>(
+        &mut self,
+        agent_id: &str,
+        contact_id: &str,
+        now: Timestamp,
+        op: impl FnOnce(&mut Self, usize, usize, Timestamp) -> Result<T, CtiError>,
+    ) -> Result<T, CtiError> {
+        self.agent_op(agent_id, now, |engine, a, now| {
+            let ci = engine.own_contact(a, contact_id)?;
+            op(engine, a, ci, now)
+        })
+    }
+
     /// Routes waiting contacts and refreshes every agent's effective state and version.
     fn settle(&mut self, now: Timestamp) {
         self.route(now);

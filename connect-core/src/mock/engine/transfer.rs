@@ -111,85 +111,87 @@ impl SimEngine {
         endpoint: &Endpoint,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.own_contact(a, contact_id)?;
-        let target = self.resolve_endpoint(a, endpoint)?;
-        if !self.contacts[ci].is_voice() {
-            self.transfer_away(ci, target, now)?;
-            self.settle(now);
-            return Ok(());
-        }
-        let contact = &self.contacts[ci];
-        let agent_up = contact
-            .agent_leg()
-            .is_some_and(|l| l.state == ConnectionStateType::Connected);
-        if contact.state != ContactStateType::Connected || !agent_up {
-            return Err(invalid_state("the call is not connected"));
-        }
-        if contact
-            .active_third_parties()
-            .any(|l| l.state == ConnectionStateType::Connecting)
-        {
-            return Err(invalid_state("another party is still being dialled"));
-        }
-        let answer = match &target {
-            Target::Phone(number) => {
-                let digits = self.check_dialable(a, number)?;
-                self.dial_scripts.get(&digits).copied().unwrap_or_default()
+        self.contact_op(agent_id, contact_id, now, |engine, a, ci, now| {
+            let target = engine.resolve_endpoint(a, endpoint)?;
+            if !engine.contacts[ci].is_voice() {
+                engine.transfer_away(ci, target, now)?;
+                return Ok(());
             }
-            _ => AnswerScript::Answer,
-        };
-        // Everyone connected other than the agent goes on hold.
-        let to_hold: Vec<String> = self.contacts[ci]
-            .connections
-            .iter()
-            .filter(|l| l.party != Party::Agent && l.state == ConnectionStateType::Connected)
-            .map(|l| l.id.clone())
-            .collect();
-        for leg in to_hold {
-            self.set_leg_state(ci, &leg, ConnectionStateType::Hold, now);
-        }
-        let mut leg = self.new_leg(
-            ConnectionType::Outbound,
-            ConnectionStateType::Connecting,
-            Party::Third {
-                linked: None,
-                answer,
-            },
-            now,
-        );
-        let mut shown = endpoint.clone();
-        shown.endpoint_arn = None;
-        leg.endpoint = Some(shown);
-        leg.quick_connect_name = endpoint.endpoint_arn.as_deref().and_then(|arn| {
-            self.dir
-                .quick_connects
+            let contact = &engine.contacts[ci];
+            let agent_up = contact
+                .agent_leg()
+                .is_some_and(|l| l.state == ConnectionStateType::Connected);
+            if contact.state != ContactStateType::Connected || !agent_up {
+                return Err(invalid_state("the call is not connected"));
+            }
+            if contact
+                .active_third_parties()
+                .any(|l| l.state == ConnectionStateType::Connecting)
+            {
+                return Err(invalid_state("another party is still being dialled"));
+            }
+            let answer = match &target {
+                Target::Phone(number) => {
+                    let digits = engine.check_dialable(a, number)?;
+                    engine
+                        .dial_scripts
+                        .get(&digits)
+                        .copied()
+                        .unwrap_or_default()
+                }
+                _ => AnswerScript::Answer,
+            };
+            // Everyone connected other than the agent goes on hold.
+            let to_hold: Vec<String> = engine.contacts[ci]
+                .connections
                 .iter()
-                .find(|q| q.arn == arn)
-                .map(|q| q.name.clone())
-        });
-        let leg_id = leg.id.clone();
-        let event = JournalEvent::ConnectionState {
-            contact: contact_id.to_owned(),
-            connection: leg_id.clone(),
-            kind: ConnectionType::Outbound,
-            state: ConnectionStateType::Connecting,
-        };
-        self.contacts[ci].connections.push(leg);
-        self.record(now, event);
-        match target {
-            Target::Phone(_) => {
-                self.schedule_dial_outcome(contact_id.to_owned(), leg_id, answer, now);
+                .filter(|l| l.party != Party::Agent && l.state == ConnectionStateType::Connected)
+                .map(|l| l.id.clone())
+                .collect();
+            for leg in to_hold {
+                engine.set_leg_state(ci, &leg, ConnectionStateType::Hold, now);
             }
-            Target::Queue(q) => self.route_transfer(ci, &leg_id, q, now),
-            Target::Agent(t) => {
-                let q = self.agents[t].personal_queue;
-                self.route_transfer(ci, &leg_id, q, now);
+            let mut leg = engine.new_leg(
+                ConnectionType::Outbound,
+                ConnectionStateType::Connecting,
+                Party::Third {
+                    linked: None,
+                    answer,
+                },
+                now,
+            );
+            let mut shown = endpoint.clone();
+            shown.endpoint_arn = None;
+            leg.endpoint = Some(shown);
+            leg.quick_connect_name = endpoint.endpoint_arn.as_deref().and_then(|arn| {
+                engine
+                    .dir
+                    .quick_connects
+                    .iter()
+                    .find(|q| q.arn == arn)
+                    .map(|q| q.name.clone())
+            });
+            let leg_id = leg.id.clone();
+            let event = JournalEvent::ConnectionState {
+                contact: contact_id.to_owned(),
+                connection: leg_id.clone(),
+                kind: ConnectionType::Outbound,
+                state: ConnectionStateType::Connecting,
+            };
+            engine.contacts[ci].connections.push(leg);
+            engine.record(now, event);
+            match target {
+                Target::Phone(_) => {
+                    engine.schedule_dial_outcome(contact_id.to_owned(), leg_id, answer, now);
+                }
+                Target::Queue(q) => engine.route_transfer(ci, &leg_id, q, now),
+                Target::Agent(t) => {
+                    let q = engine.agents[t].personal_queue;
+                    engine.route_transfer(ci, &leg_id, q, now);
+                }
             }
-        }
-        self.settle(now);
-        Ok(())
+            Ok(())
+        })
     }
 
     /// *Hosted-only* `transferContact`: a blind transfer — the third party is added as by
@@ -256,13 +258,7 @@ impl SimEngine {
         contact.description = source.description.clone();
         contact.references = source.references.clone();
         if let Some(customer) = source.customer_leg() {
-            let mut leg = self.new_leg(
-                ConnectionType::Inbound,
-                ConnectionStateType::Connected,
-                Party::Customer,
-                now,
-            );
-            leg.initial = true;
+            let mut leg = self.new_inbound_customer_leg(now);
             leg.endpoint = customer.endpoint.clone();
             leg.media = customer.media.clone();
             contact.connections.push(leg);

@@ -52,15 +52,27 @@ impl SimEngine {
         contact_id: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.own_contact(a, contact_id)?;
-        if !self.is_unaccepted_offer(ci) {
-            return Err(invalid_state("the contact is not waiting to be accepted"));
-        }
-        self.accept_offer(ci, now);
-        self.settle(now);
-        Ok(())
+        let refusal = "the contact is not waiting to be accepted";
+        self.answer_offer(agent_id, contact_id, refusal, Self::accept_offer, now)
+    }
+
+    /// Runs `answer` (accept or reject) on the agent's contact `contact_id` if it is an offer
+    /// not accepted yet; otherwise `InvalidStateException` with `refusal`.
+    fn answer_offer(
+        &mut self,
+        agent_id: &str,
+        contact_id: &str,
+        refusal: &str,
+        answer: fn(&mut Self, usize, Timestamp),
+        now: Timestamp,
+    ) -> Result<(), CtiError> {
+        self.contact_op(agent_id, contact_id, now, |engine, _, ci, now| {
+            if !engine.is_unaccepted_offer(ci) {
+                return Err(invalid_state(refusal));
+            }
+            answer(engine, ci, now);
+            Ok(())
+        })
     }
 
     /// Accepts the offer of contact `ci` (by the agent, or auto-accept).
@@ -130,15 +142,8 @@ impl SimEngine {
         contact_id: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.own_contact(a, contact_id)?;
-        if !self.is_unaccepted_offer(ci) {
-            return Err(invalid_state("only an unaccepted offer can be rejected"));
-        }
-        self.reject_offer(ci, now);
-        self.settle(now);
-        Ok(())
+        let refusal = "only an unaccepted offer can be rejected";
+        self.answer_offer(agent_id, contact_id, refusal, Self::reject_offer, now)
     }
 
     fn reject_offer(&mut self, ci: usize, now: Timestamp) {
@@ -355,24 +360,22 @@ impl SimEngine {
         contact_id: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        let ci = self.own_contact(a, contact_id)?;
-        if self.contacts[ci].state.is_active() {
-            return Err(invalid_state("the contact is still active"));
-        }
-        let failed_dial = self.contacts[ci].state == ContactStateType::Error
-            && self.agents[a]
-                .error
-                .as_deref()
-                .is_some_and(|e| DIAL_FAILURES.contains(&e));
-        if failed_dial {
-            self.agents[a].error = None;
-        }
-        let after = self.contacts[ci].linger.unwrap_or(AfterLinger::Remove);
-        self.leave_agent(ci, after, now);
-        self.settle(now);
-        Ok(())
+        self.contact_op(agent_id, contact_id, now, |engine, a, ci, now| {
+            if engine.contacts[ci].state.is_active() {
+                return Err(invalid_state("the contact is still active"));
+            }
+            let failed_dial = engine.contacts[ci].state == ContactStateType::Error
+                && engine.agents[a]
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| DIAL_FAILURES.contains(&e));
+            if failed_dial {
+                engine.agents[a].error = None;
+            }
+            let after = engine.contacts[ci].linger.unwrap_or(AfterLinger::Remove);
+            engine.leave_agent(ci, after, now);
+            Ok(())
+        })
     }
 
     /// `destroyConnection`: hangs up one leg. The agent's own leg ends the contact (ACW), or
@@ -403,18 +406,26 @@ impl SimEngine {
         connection_id: &str,
         now: Timestamp,
     ) -> Result<(), CtiError> {
-        let now = self.at(now);
-        let a = self.agent_index(agent_id)?;
-        if let Some(mi) = self
-            .monitors
-            .iter()
-            .position(|m| m.agent == a && m.contact == contact_id && m.connection == connection_id)
-        {
-            self.monitors.remove(mi);
-            self.settle(now);
-            return Ok(());
-        }
-        let ci = self.own_contact(a, contact_id)?;
+        self.agent_op(agent_id, now, |engine, a, now| {
+            if let Some(mi) = engine.monitors.iter().position(|m| {
+                m.agent == a && m.contact == contact_id && m.connection == connection_id
+            }) {
+                engine.monitors.remove(mi);
+                return Ok(());
+            }
+            let ci = engine.own_contact(a, contact_id)?;
+            engine.hang_up_leg(ci, connection_id, now)
+        })
+    }
+
+    /// Hangs up the active leg `connection_id` of contact `ci` (see
+    /// [`SimEngine::destroy_connection`]).
+    fn hang_up_leg(
+        &mut self,
+        ci: usize,
+        connection_id: &str,
+        now: Timestamp,
+    ) -> Result<(), CtiError> {
         let leg = self.contacts[ci]
             .connection(connection_id)
             .filter(|l| l.is_active())
@@ -439,7 +450,6 @@ impl SimEngine {
             }
             Party::Third { .. } => self.drop_third_party(ci, connection_id, now),
         }
-        self.settle(now);
         Ok(())
     }
 }

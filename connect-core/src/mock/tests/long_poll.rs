@@ -4,18 +4,29 @@
 use std::time::Duration;
 
 use super::{run_tasks, sim, TestResult};
-use crate::api::{CtiApi, GetAgentSnapshotRequest, GetAgentSnapshotResponse};
+use crate::api::{CtiApi, CtiError, GetAgentSnapshotRequest, GetAgentSnapshotResponse};
 use crate::mock::{SimClient, SimInstance};
 use crate::model::ContactStateType;
 
-fn poll(
-    client: &SimClient,
-    token: &str,
-    timeout: Duration,
-) -> tokio::task::JoinHandle<Result<GetAgentSnapshotResponse, crate::api::CtiError>> {
+/// A long poll running on its own task.
+type PendingPoll = tokio::task::JoinHandle<Result<GetAgentSnapshotResponse, CtiError>>;
+
+fn poll(client: &SimClient, token: &str, timeout: Duration) -> PendingPoll {
     let client = client.clone();
     let req = GetAgentSnapshotRequest::long_poll(Some(token.to_owned()), timeout);
     tokio::spawn(async move { client.get_agent_snapshot(req).await })
+}
+
+/// The client's current snapshot, and a 30 s long poll on its token, started and waiting.
+async fn snapshot_then_poll(
+    client: &SimClient,
+) -> Result<(GetAgentSnapshotResponse, PendingPoll), CtiError> {
+    let current = client
+        .get_agent_snapshot(GetAgentSnapshotRequest::default())
+        .await?;
+    let waiting = poll(client, &current.next_token, Duration::from_secs(30));
+    run_tasks().await;
+    Ok((current, waiting))
 }
 
 #[tokio::test]
@@ -44,11 +55,7 @@ async fn answers_at_once_without_token_and_for_older_tokens() -> TestResult {
 async fn returns_early_on_change() -> TestResult {
     let (sim, _clock) = sim(SimInstance::builder().agents(1));
     let client = sim.client("agent1")?;
-    let first = client
-        .get_agent_snapshot(GetAgentSnapshotRequest::default())
-        .await?;
-    let waiting = poll(&client, &first.next_token, Duration::from_secs(30));
-    run_tasks().await;
+    let (_first, waiting) = snapshot_then_poll(&client).await?;
     assert!(!waiting.is_finished(), "held while nothing changes");
     let contact = sim.control().enqueue_voice("+15555550123")?;
     run_tasks().await;
@@ -63,11 +70,7 @@ async fn returns_early_on_change() -> TestResult {
 async fn times_out_with_the_same_snapshot() -> TestResult {
     let (sim, clock) = sim(SimInstance::builder().agents(1));
     let client = sim.client("agent1")?;
-    let first = client
-        .get_agent_snapshot(GetAgentSnapshotRequest::default())
-        .await?;
-    let waiting = poll(&client, &first.next_token, Duration::from_secs(30));
-    run_tasks().await;
+    let (first, waiting) = snapshot_then_poll(&client).await?;
     clock.advance(Duration::from_millis(29_999));
     run_tasks().await;
     assert!(!waiting.is_finished());
@@ -87,11 +90,7 @@ async fn timers_fire_while_a_poll_waits() -> TestResult {
     let (sim, clock) = sim(SimInstance::builder().agents(1));
     let client = sim.client("agent1")?;
     let contact = sim.control().enqueue_voice("+15555550123")?;
-    let ringing = client
-        .get_agent_snapshot(GetAgentSnapshotRequest::default())
-        .await?;
-    let waiting = poll(&client, &ringing.next_token, Duration::from_secs(30));
-    run_tasks().await;
+    let (_ringing, waiting) = snapshot_then_poll(&client).await?;
     clock.advance(Duration::from_secs(20)); // ring timeout, no run_timers task
     run_tasks().await;
     let answer = waiting.await??;
