@@ -14,8 +14,8 @@ impl CtiError {
     /// Reads a non-2xx CTI response (spec §1.3).
     ///
     /// The code is the part of `__type` after the last `#` (then up to a `:`, as in the AWS
-    /// SDKs); fallbacks: body `code`/`Code`, then the `x-amzn-ErrorType` header up to its first
-    /// `:`, then `UnknownError`. An empty or non-JSON body gives no code or message; the status
+    /// SDKs); fallbacks: body `code`/`Code`, then the `x-amzn-ErrorType` header (read the same
+    /// way: after the last `#`, up to a `:`), then `UnknownError`. An empty or non-JSON body gives no code or message; the status
     /// (and the header) are all there is. `UnauthorizedException` or status 401 is
     /// `Auth(Unauthorized)`; `AccessDeniedException` or status 403 is `Auth(AccessDenied)`.
     ///
@@ -42,8 +42,10 @@ impl CtiError {
                 .find(|code| !code.is_empty())
                 .map(code_after_hash)
         });
+        // The header's code is read like `__type` (as the AWS SDKs sanitise either): a `#` in
+        // it must not survive, or `to_wire` would write a `__type` that reads back differently.
         let header_code = error_type_header
-            .map(|header| header.split(':').next().unwrap_or(header).trim())
+            .map(code_after_hash)
             .filter(|code| !code.is_empty());
         let code = body_code
             .or(header_code)

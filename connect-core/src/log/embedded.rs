@@ -10,10 +10,12 @@ const REDACTED_LITERAL: &str = "\"[redacted]\"";
 
 /// Applies the key rules to the `"key": value` pairs of `text`.
 ///
-/// In `strict` mode `text` is known to be valid JSON: every other string literal is redacted
-/// recursively too (through [`redact_string`] at `depth + 1`). Otherwise `text` is free text that
-/// may quote JSON: only keyed values are touched, and the caller scrubs the whole result.
-pub(crate) fn redact_json_text(text: &str, depth: usize, strict: bool) -> String {
+/// `text` is valid JSON, or free text that may quote JSON (then scrubbed by the caller first).
+/// Every other string literal is redacted recursively too (through [`redact_string`] at
+/// `depth + 1`), in free text as well: a quoted value may hold JSON of its own
+/// (`"connectionData": "{\"token\":…}"`), and once the text around it is redacted it may
+/// have become valid JSON, so a second pass must find nothing left to do.
+pub(crate) fn redact_json_text(text: &str, depth: usize) -> String {
     Scanner {
         text,
         bytes: text.as_bytes(),
@@ -22,7 +24,6 @@ pub(crate) fn redact_json_text(text: &str, depth: usize, strict: bool) -> String
         nesting: 0,
         state_floor: None,
         depth,
-        strict,
     }
     .run()
 }
@@ -38,7 +39,6 @@ struct Scanner<'a> {
     /// Inside the value of a `state` key: the nesting at which that value ends.
     state_floor: Option<usize>,
     depth: usize,
-    strict: bool,
 }
 
 impl Scanner<'_> {
@@ -72,9 +72,7 @@ impl Scanner<'_> {
         };
         let colon = skip_whitespace(self.bytes, end);
         if self.bytes.get(colon) != Some(&b':') {
-            if self.strict {
-                self.redact_literal(start, end);
-            }
+            self.redact_literal(start, end);
             return end;
         }
         let value = skip_whitespace(self.bytes, colon + 1);
@@ -126,9 +124,7 @@ impl Scanner<'_> {
             }
             _ => match string_end {
                 Some(end) => {
-                    if self.strict {
-                        self.redact_literal(start, end);
-                    }
+                    self.redact_literal(start, end);
                     end
                 }
                 None => start,
@@ -272,12 +268,12 @@ mod tests {
             ),
         ];
         for (input, expected) in table {
-            assert_eq!(redact_json_text(input, 0, true), expected, "{input}");
+            assert_eq!(redact_json_text(input, 0), expected, "{input}");
         }
     }
 
     #[test]
-    fn lenient_mode_only_touches_keyed_values_and_survives_garbage() {
+    fn free_text_quoting_json_survives_garbage() {
         let table = [
             (
                 r#"body: {"participantToken":"abc"} then"#,
@@ -287,10 +283,14 @@ mod tests {
             (r#""a":"#, r#""a":"#),
             (r#""token": "#, r#""token": "#),
             (r#"{"secret":{"a":"#, r#"{"secret":"[redacted]""#),
-            (r#""k":"+15551234567""#, r#""k":"+15551234567""#),
+            (r#""k":"+15551234567""#, r#""k":"[redacted]""#),
+            (
+                r#"log "d": "{\"token\":\"t\"}" end"#,
+                r#"log "d": "{\"token\":\"[redacted]\"}" end"#,
+            ),
         ];
         for (input, expected) in table {
-            assert_eq!(redact_json_text(input, 0, false), expected, "{input}");
+            assert_eq!(redact_json_text(input, 0), expected, "{input}");
         }
     }
 
@@ -298,7 +298,7 @@ mod tests {
     fn nested_json_strings_are_redacted_recursively() {
         let inner = r#"{"token":"t","ok":"fine"}"#;
         let outer = serde_json::json!({ "data": inner }).to_string();
-        let redacted = redact_json_text(&outer, 0, true);
+        let redacted = redact_json_text(&outer, 0);
         let back: serde_json::Value = serde_json::from_str(&redacted).expect("still JSON");
         assert_eq!(back["data"], r#"{"token":"[redacted]","ok":"fine"}"#);
     }

@@ -220,9 +220,12 @@ pub(crate) fn redact_string(text: &str, depth: usize) -> Option<String> {
         return (redacted != text).then_some(redacted);
     }
     let redacted = if looks_like_json(text) {
-        redact_json_text(text, depth, true)
+        redact_json_text(text, depth)
     } else if text.contains('"') {
-        scrub_text(&redact_json_text(text, depth, false))
+        // Scrub first, then apply the key rules to the scrubbed text: that is the text that is
+        // kept, so the key rules see the quotes and brackets a second pass would see (a line
+        // marker can cut away a quote or a `"state": {`, which would otherwise shift them).
+        redact_json_text(&scrub_text(text), depth)
     } else {
         scrub_text(text)
     };
@@ -230,13 +233,15 @@ pub(crate) fn redact_string(text: &str, depth: usize) -> Option<String> {
 }
 
 /// JSON whose quotes are HTML-escaped (`{&quot;credential&quot;:…}`, as `callConfigJson` comes):
-/// redacted as JSON and escaped back, so nothing hides behind the escaping.
+/// redacted as JSON and escaped back, so nothing hides behind the escaping. Not for text that
+/// also holds plain quotes: escaping back would turn those into `&quot;` too, and a second pass
+/// would then read a different text.
 fn redact_html_escaped_json(text: &str, depth: usize) -> Option<String> {
-    if !text.contains("&quot;") {
+    if !text.contains("&quot;") || text.contains('"') {
         return None;
     }
     let plain = text.replace("&quot;", "\"");
-    looks_like_json(&plain).then(|| redact_json_text(&plain, depth, true).replace('"', "&quot;"))
+    looks_like_json(&plain).then(|| redact_json_text(&plain, depth).replace('"', "&quot;"))
 }
 
 /// A JSON object or array (checked by parsing, so free text in brackets is not mistaken).

@@ -107,6 +107,13 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// The largest magnitude accepted on the wire, in milliseconds (1e15 ms, about the year 33658).
+/// Within it the three-decimal wire text read back as an `f64` always rounds to the same
+/// millisecond, so whatever parses serialises and parses back unchanged; beyond it an `f64`
+/// can miss by a millisecond or more (and integer seconds up to `i64::MAX / 1000` would parse
+/// but not parse back).
+const MAX_WIRE_MILLIS: i64 = 1_000_000_000_000_000;
+
 struct TimestampVisitor;
 
 impl Visitor<'_> for TimestampVisitor {
@@ -118,6 +125,7 @@ impl Visitor<'_> for TimestampVisitor {
 
     fn visit_i64<E: de::Error>(self, secs: i64) -> Result<Timestamp, E> {
         secs.checked_mul(1000)
+            .filter(|millis| millis.abs() <= MAX_WIRE_MILLIS)
             .map(Timestamp)
             .ok_or_else(|| E::custom("timestamp out of range"))
     }
@@ -130,7 +138,7 @@ impl Visitor<'_> for TimestampVisitor {
 
     fn visit_f64<E: de::Error>(self, secs: f64) -> Result<Timestamp, E> {
         let millis = (secs * 1000.0).round();
-        if millis.is_finite() && millis.abs() < 9.0e15 {
+        if millis.is_finite() && millis.abs() <= MAX_WIRE_MILLIS as f64 {
             Ok(Timestamp(millis as i64))
         } else {
             Err(E::custom("timestamp out of range"))
