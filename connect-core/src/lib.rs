@@ -15,10 +15,15 @@
 //! ```
 
 pub mod api;
+pub mod auth;
 pub mod events;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod log;
+pub mod metrics;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod model;
 pub mod session;
 pub mod time;
+pub mod ws;

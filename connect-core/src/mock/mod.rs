@@ -6,6 +6,9 @@
 //! - [`SimInstance`]: a cheap-to-clone handle running the engine against a
 //!   [`Clock`](crate::time::Clock), with fault injection and customer controls.
 //! - [`SimClient`]: one agent's [`CtiApi`](crate::api::CtiApi) over the instance.
+//! - `SimServer` (native only): the instance as an HTTP + WebSocket server on loopback,
+//!   speaking the CCP wire protocol, with a `TopicHandler` extension point for WebSocket
+//!   topics.
 //!
 //! Ids derive from a seed; the [`Journal`] records every state change.
 //!
@@ -40,6 +43,8 @@ mod instance;
 mod journal;
 mod long_poll;
 mod script;
+#[cfg(not(target_arch = "wasm32"))]
+mod server;
 mod transport;
 mod turn;
 
@@ -58,6 +63,11 @@ pub use instance::SimInstance;
 pub use journal::{Journal, JournalEntry, JournalEvent};
 pub use long_poll::{next_token, token_version, DEFAULT_LONG_POLL_TIMEOUT_MS};
 pub use script::{AnswerScript, ArrivalScript, ContactSpec, Counters, SimChannel};
+#[cfg(not(target_arch = "wasm32"))]
+pub use server::{
+    SimServer, SimServerBuilder, SimServerError, TopicHandler, WsPeer, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_READ_TIMEOUT,
+};
 pub use turn::{turn_credential, TurnConfig};
 
 #[cfg(test)]
