@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use connect_core::mock::{ContactSpec, SimInstance};
+use connect_core::auth::StaticToken;
+use connect_core::http::HttpCti;
+use connect_core::mock::{ContactSpec, SimInstance, SimServer};
 use connect_core::session::AgentSession;
 use connect_core::time::{Clock, SystemClock};
 use connect_examples::agent_bot::{run_bot, BotPlan};
@@ -43,6 +45,9 @@ struct Options {
     /// Print one JSON line with the totals at the end.
     #[arg(long)]
     json: bool,
+    /// Talk to the simulator in-process instead of over HTTP on loopback.
+    #[arg(long)]
+    in_process: bool,
 }
 
 #[tokio::main]
@@ -61,7 +66,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .missed_linger(Duration::from_millis(500))
         .clock(Arc::clone(&clock))
         .build()?;
-    tokio::spawn(sim.run_timers());
+    // Over the network by default: a loopback CCP (HTTP CTI endpoint, authorize, WebSocket).
+    let server = if options.in_process {
+        tokio::spawn(sim.run_timers());
+        None
+    } else {
+        Some(
+            SimServer::builder(sim.clone())
+                .insecure_ws(true)
+                .start()
+                .await?,
+        )
+    };
 
     let tally = Arc::new(Tally::default());
     let plan = BotPlan {
@@ -70,11 +86,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut sessions = Vec::new();
     for n in 1..=options.agents {
-        let api = sim.client(&format!("agent{n}"))?;
-        let (session, events) = AgentSession::builder(api)
-            .clock(Arc::clone(&clock))
-            .connect()
-            .await?;
+        let login = format!("agent{n}");
+        let builder = match &server {
+            Some(server) => {
+                let token = sim.issue_token(&login)?;
+                let api = HttpCti::builder(server.url())
+                    .auth(Arc::new(StaticToken::new(token.auth_token)))
+                    .clock(Arc::clone(&clock))
+                    .build()?;
+                AgentSession::builder(api)
+            }
+            None => AgentSession::builder(sim.client(&login)?),
+        };
+        let (session, events) = builder.clock(Arc::clone(&clock)).connect().await?;
         tokio::spawn(run_bot(
             session.clone(),
             events,
@@ -100,12 +124,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         session.shutdown().await;
     }
     sim.shutdown();
+    if let Some(server) = server {
+        server.shutdown().await;
+    }
 
     let handled_and_missed = totals.handled + totals.missed;
     if options.json {
         let report = serde_json::json!({
             "agents": options.agents,
             "contacts_created": contacts,
+            "transport": if options.in_process { "in-process" } else { "http" },
             "contacts_offered": totals.offered,
             "contacts_handled": totals.handled,
             "contacts_missed": totals.missed,
