@@ -90,3 +90,43 @@ async fn a_voice_contact_runs_end_to_end_over_http() {
     session.shutdown().await;
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_session_connects_over_https_trusting_the_simulator_ca() {
+    let sim = SimInstance::builder().agents(1).build().expect("simulator");
+    let server = SimServer::builder(sim.clone())
+        .tls(true)
+        .start()
+        .await
+        .expect("TLS server starts");
+    assert!(server.url().starts_with("https://"));
+    let ca = server.ca_cert_pem().expect("test CA").to_owned();
+    let token = sim.issue_token("agent1").expect("token");
+    let untrusting = HttpCti::builder(server.url())
+        .auth(Arc::new(StaticToken::new(token.auth_token.clone())))
+        .build()
+        .expect("client");
+    let refused = AgentSession::builder(untrusting)
+        .settings(connect_core::session::SessionSettings {
+            connect_deadline: std::time::Duration::ZERO,
+            ..Default::default()
+        })
+        .connect()
+        .await;
+    assert!(
+        refused.is_err(),
+        "a client that does not trust the CA is refused"
+    );
+    let api = HttpCti::builder(server.url())
+        .auth(Arc::new(StaticToken::new(token.auth_token)))
+        .add_root_certificate_pem(ca)
+        .build()
+        .expect("client");
+    let (session, _events) = AgentSession::builder(api)
+        .connect()
+        .await
+        .expect("connects over TLS");
+    assert!(session.configuration().is_some());
+    session.shutdown().await;
+    server.shutdown().await;
+}
