@@ -37,6 +37,23 @@ async fn session(sim: &SimInstance, clock: &Arc<dyn Clock>, login: &str) -> (Age
         .expect("session connects")
 }
 
+/// One agent on a fresh simulator: the instance, the connected session, its events and a
+/// validator to feed them to.
+async fn one_agent() -> (SimInstance, AgentSession, Events, LifecycleValidator) {
+    let (sim, clock) = sim(1);
+    let (session, events) = session(&sim, &clock, "agent1").await;
+    (sim, session, events, LifecycleValidator::default())
+}
+
+/// Puts the agent in `Available` through the CTI (`putAgentState`).
+async fn become_available(session: &AgentSession) {
+    session
+        .agent()
+        .set_state_by_name("Available")
+        .await
+        .expect("available");
+}
+
 /// Reads events (feeding `validator`) until `want` matches; bounded in virtual time.
 async fn until(
     events: &mut Events,
@@ -70,9 +87,7 @@ fn agent_state(name: &'static str) -> impl Fn(&AgentEvent) -> bool {
 
 #[tokio::test(start_paused = true)]
 async fn a_voice_contact_runs_from_ring_to_after_contact_work_and_clear() {
-    let (sim, clock) = sim(1);
-    let (session, mut events) = session(&sim, &clock, "agent1").await;
-    let mut v = LifecycleValidator::default();
+    let (sim, session, mut events, mut v) = one_agent().await;
     assert!(matches!(
         until(&mut events, &mut v, |_| true).await,
         AgentEvent::Init { .. }
@@ -83,11 +98,7 @@ async fn a_voice_contact_runs_from_ring_to_after_contact_work_and_clear() {
         .await
         .expect("break");
     until(&mut events, &mut v, agent_state("Break")).await;
-    session
-        .agent()
-        .set_state_by_name("Available")
-        .await
-        .expect("available");
+    become_available(&session).await;
     until(&mut events, &mut v, agent_state("Available")).await;
 
     let contact_id = sim
@@ -120,14 +131,8 @@ async fn a_voice_contact_runs_from_ring_to_after_contact_work_and_clear() {
 
 #[tokio::test(start_paused = true)]
 async fn an_unanswered_call_is_missed_and_the_agent_lands_in_missed_call_agent() {
-    let (sim, clock) = sim(1);
-    let (session, mut events) = session(&sim, &clock, "agent1").await;
-    let mut v = LifecycleValidator::default();
-    session
-        .agent()
-        .set_state_by_name("Available")
-        .await
-        .expect("available");
+    let (sim, session, mut events, mut v) = one_agent().await;
+    become_available(&session).await;
     sim.control()
         .enqueue(ContactSpec::voice("+15555550100"))
         .expect("enqueued");
@@ -147,9 +152,7 @@ async fn an_unanswered_call_is_missed_and_the_agent_lands_in_missed_call_agent()
 
 #[tokio::test(start_paused = true)]
 async fn create_outbound_call_returns_the_new_contact() {
-    let (sim, clock) = sim(1);
-    let (session, mut events) = session(&sim, &clock, "agent1").await;
-    let mut v = LifecycleValidator::default();
+    let (_sim, session, mut events, mut v) = one_agent().await;
     let call = session
         .agent()
         .create_outbound_call(Endpoint::phone_number("+15555550199"))
@@ -177,14 +180,8 @@ async fn create_outbound_call_returns_the_new_contact() {
 
 #[tokio::test(start_paused = true)]
 async fn chat_and_task_contacts_are_handled_side_by_side() {
-    let (sim, clock) = sim(1);
-    let (session, mut events) = session(&sim, &clock, "agent1").await;
-    let mut v = LifecycleValidator::default();
-    session
-        .agent()
-        .set_state_by_name("Available")
-        .await
-        .expect("available");
+    let (sim, session, mut events, mut v) = one_agent().await;
+    become_available(&session).await;
     let chat = sim
         .control()
         .enqueue(ContactSpec::chat("Ana"))
@@ -234,20 +231,14 @@ async fn chat_and_task_contacts_are_handled_side_by_side() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_subscriber_is_removed_and_the_session_goes_on() {
-    let (sim, clock) = sim(1);
-    let (session, mut events) = session(&sim, &clock, "agent1").await;
-    let mut v = LifecycleValidator::default();
+    let (sim, session, mut events, mut v) = one_agent().await;
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = Arc::clone(&calls);
     session.on_event(move |_| {
         seen.fetch_add(1, Ordering::SeqCst);
         panic!("subscriber bug");
     });
-    session
-        .agent()
-        .set_state_by_name("Available")
-        .await
-        .expect("available");
+    become_available(&session).await;
     until(&mut events, &mut v, |e| {
         matches!(
             e,
@@ -386,9 +377,7 @@ async fn unauthorized_past_the_budget_expire_auth_then_a_success_restores_it() {
 
 #[tokio::test(start_paused = true)]
 async fn a_failing_poll_is_reported_and_retried_without_ending_the_session() {
-    let (sim, clock) = sim(1);
-    let (session, mut events) = session(&sim, &clock, "agent1").await;
-    let mut v = LifecycleValidator::default();
+    let (sim, session, mut events, mut v) = one_agent().await;
     faults(&sim).fail_next(
         Some(CtiMethod::GetAgentSnapshot),
         3,

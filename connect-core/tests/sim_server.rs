@@ -20,10 +20,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
 async fn cti_call_with_a_valid_token_returns_the_snapshot_on_both_paths() {
-    let sim = sim(1);
-    let server = plain(sim.clone()).await;
-    let client = reqwest::Client::new();
-    let bearer = token(&sim, "agent1");
+    let (_, server, client, bearer) = plain_with_agent().await;
     snapshot_ok(&server, &client, &bearer).await;
     let mut call = Call::new(&server, "GetAgentSnapshot", Some(&bearer), json!({}));
     call.url = format!("{}/connect/api", server.url());
@@ -83,10 +80,7 @@ async fn missing_unknown_expired_or_mismatched_tokens_get_401() {
 
 #[tokio::test]
 async fn unknown_targets_get_400_unknown_operation() {
-    let sim = sim(1);
-    let server = plain(sim.clone()).await;
-    let client = reqwest::Client::new();
-    let bearer = token(&sim, "agent1");
+    let (_, server, client, bearer) = plain_with_agent().await;
     for target in [
         "AmazonConnectCTIService.LaunchRocket",
         "Other.GetAgentSnapshot",
@@ -105,10 +99,7 @@ async fn unknown_targets_get_400_unknown_operation() {
 
 #[tokio::test]
 async fn bad_input_gets_a_4xx_in_the_cti_shape_and_the_server_keeps_answering() {
-    let sim = sim(1);
-    let server = plain(sim.clone()).await;
-    let client = reqwest::Client::new();
-    let bearer = token(&sim, "agent1");
+    let (_, server, client, bearer) = plain_with_agent().await;
     let auth = json!({"authToken": bearer});
     let huge = format!(
         r#"{{"authentication":{auth},"pad":"{}"}}"#,
@@ -215,8 +206,12 @@ async fn a_slow_client_gets_408_and_does_not_hold_up_others() {
         let _ = stream.read_to_string(&mut answer);
         answer
     });
-    // Meanwhile, other clients are served.
-    let client = reqwest::Client::new();
+    // Meanwhile, other clients are served. No pooled connections: the short read timeout
+    // also closes idle keep-alive connections, which would race a reused one.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
     snapshot_ok(&server, &client, &bearer).await;
     let answer = slow.await.expect("slow client");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
@@ -226,10 +221,7 @@ async fn a_slow_client_gets_408_and_does_not_hold_up_others() {
 
 #[tokio::test]
 async fn the_long_poll_returns_early_on_a_new_contact_and_blocks_nobody() {
-    let sim = sim(1);
-    let server = plain(sim.clone()).await;
-    let client = reqwest::Client::new();
-    let bearer = token(&sim, "agent1");
+    let (sim, server, client, bearer) = plain_with_agent().await;
     let (status, first) = Call::new(&server, "GetAgentSnapshot", Some(&bearer), json!({}))
         .send(&client)
         .await;
@@ -467,10 +459,7 @@ async fn tls_serves_https_and_wss_with_the_generated_ca() {
 
 #[tokio::test]
 async fn restart_cuts_every_connection_and_serves_again_on_the_same_port() {
-    let sim = sim(1);
-    let server = plain(sim.clone()).await;
-    let client = reqwest::Client::new();
-    let bearer = token(&sim, "agent1");
+    let (_, server, client, bearer) = plain_with_agent().await;
     let url = ws_url(&server, &client, &bearer).await;
     let (mut ws, _) = tokio_tungstenite::connect_async(&url)
         .await

@@ -1,6 +1,8 @@
 //! Deterministic ids: every id, token and account number of a simulated instance derives
 //! from one seed, so the same seed and script give the same journal.
 
+use crate::time::SplitMix64;
+
 /// A seeded generator of UUID-shaped ids and opaque tokens (SplitMix64 inside).
 ///
 /// ```
@@ -15,7 +17,7 @@
 /// ```
 #[derive(Clone, Debug)]
 pub struct IdGen {
-    state: u64,
+    rng: SplitMix64,
 }
 
 impl IdGen {
@@ -28,7 +30,7 @@ impl IdGen {
     /// ```
     pub fn new(seed: u64) -> Self {
         Self {
-            state: seed ^ 0x5DEE_CE66_D1CE_4E5B,
+            rng: SplitMix64::new(seed ^ 0x5DEE_CE66_D1CE_4E5B),
         }
     }
 
@@ -39,11 +41,7 @@ impl IdGen {
     /// assert_eq!(IdGen::new(3).next_u64(), IdGen::new(3).next_u64());
     /// ```
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.rng.next_u64()
     }
 
     /// A lower-case, version-4-shaped UUID (`8-4-4-4-12` hex digits).

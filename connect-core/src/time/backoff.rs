@@ -1,5 +1,6 @@
 //! Full-jitter exponential backoff and the small random source it draws from.
 
+use super::SplitMix64;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -45,7 +46,7 @@ impl Jitter {
     /// A source with a fixed seed (reproducible tests).
     pub fn seeded(seed: u64) -> Self {
         Self {
-            state: AtomicU64::new(mix(seed) | 1),
+            state: AtomicU64::new(SplitMix64::new(seed).next_u64() | 1),
         }
     }
 
@@ -82,14 +83,6 @@ impl Jitter {
     pub fn next_unit(&self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
-}
-
-/// SplitMix64's finaliser: spreads a poor seed over all bits.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

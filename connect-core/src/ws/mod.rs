@@ -38,7 +38,7 @@ mod browser;
 #[cfg(all(feature = "ws", not(target_arch = "wasm32")))]
 mod tungstenite;
 
-pub use backoff::{ReconnectPolicy, SplitMix64};
+pub use backoff::ReconnectPolicy;
 pub use config::{check_ws_url, WsTimings};
 pub use event::{ResumeCause, SocketId, WsError, WsEvent, WsOutput};
 pub use frame::{

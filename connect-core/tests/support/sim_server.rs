@@ -25,6 +25,14 @@ pub async fn plain(sim: SimInstance) -> SimServer {
         .expect("server starts")
 }
 
+/// A one-agent simulator behind a plain server, an HTTP client, and `agent1`'s bearer token.
+pub async fn plain_with_agent() -> (SimInstance, SimServer, reqwest::Client, String) {
+    let sim = sim(1);
+    let server = plain(sim.clone()).await;
+    let bearer = token(&sim, "agent1");
+    (sim, server, reqwest::Client::new(), bearer)
+}
+
 pub fn sim(agents: usize) -> SimInstance {
     SimInstance::builder()
         .seed(5)
