@@ -1,0 +1,3 @@
+//! # connect-failover
+//!
+//! Multi-region Global Resiliency over two or more regional agent sessions.
