@@ -10,11 +10,13 @@ use std::time::Duration;
 use connect_core::api::CtiMethod;
 use connect_core::events::{
     AgentEvent, AuthState, ContactEventKind as K, Events, HealthEvent, LifecycleValidator,
+    TransportEvent,
 };
 use connect_core::mock::{ContactSpec, SimFaults, SimInstance};
-use connect_core::model::{ContactStateType, ContactType, Endpoint};
+use connect_core::model::{ContactStateType, ContactType, Endpoint, Timestamp};
 use connect_core::session::{AgentSession, SessionSettings};
-use connect_core::time::{Clock, SystemClock};
+use connect_core::time::{Clock, ManualClock, SystemClock};
+use connect_core::ws::ResumeCause;
 
 /// A simulated instance with `agents` agents on a shared clock, its timers running.
 fn sim(agents: usize) -> (SimInstance, Arc<dyn Clock>) {
@@ -479,4 +481,48 @@ async fn the_configuration_merges_every_page_of_every_list() {
         .as_ref()
         .expect("permissions")
         .is_empty());
+}
+
+fn resumed(cause: ResumeCause) -> impl Fn(&AgentEvent) -> bool {
+    move |e| matches!(e, AgentEvent::Health(HealthEvent::Transport(TransportEvent::Resumed { cause: c })) if *c == cause)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_host_that_slept_resumes_its_connections() {
+    let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_700_000_000_000)));
+    let sim = SimInstance::builder()
+        .agents(1)
+        .clock(clock.clone())
+        .build()
+        .expect("valid simulator");
+    let (session, mut events) = AgentSession::builder(sim.client("agent1").expect("agent"))
+        .clock(clock.clone())
+        .connect()
+        .await
+        .expect("session connects");
+    let mut v = LifecycleValidator::default();
+    // Let the session's tasks start (virtual time), then move the wall clock a minute while
+    // no timer ran: what closing a laptop lid does.
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    clock.advance(Duration::from_secs(60));
+    until(&mut events, &mut v, resumed(ResumeCause::ClockJump)).await;
+    sim.control()
+        .enqueue(ContactSpec::voice("+15555550123"))
+        .expect("enqueued");
+    until(&mut events, &mut v, contact_event(K::Init)).await;
+    assert!(v.violations().is_empty());
+    session.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_long_poll_past_its_deadline_resumes_and_polls_again_at_once() {
+    let (sim, session, mut events, mut v) = one_agent().await;
+    sim.faults().stall_long_polls(true);
+    until(&mut events, &mut v, resumed(ResumeCause::LongPollOverrun)).await;
+    sim.faults().stall_long_polls(false);
+    sim.control()
+        .enqueue(ContactSpec::voice("+15555550123"))
+        .expect("enqueued");
+    until(&mut events, &mut v, contact_event(K::Init)).await;
+    session.shutdown().await;
 }

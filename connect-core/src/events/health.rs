@@ -1,6 +1,7 @@
 //! Session health: authentication and liveness, kept apart (R7), and loop failures.
 
 use crate::model::Timestamp;
+use crate::ws::ResumeCause;
 
 /// Health of a session, reported as [`AgentEvent::Health`](super::AgentEvent::Health).
 #[derive(Clone, Debug, PartialEq)]
@@ -10,6 +11,8 @@ pub enum HealthEvent {
     Auth(AuthState),
     /// Reachability of the CCP changed.
     Liveness(Liveness),
+    /// Something happened to the session's connections (WebSocket, stale-connection resume).
+    Transport(TransportEvent),
     /// A background loop failed once; it backs off and goes on.
     LoopError {
         /// Which loop (`snapshot`, `configuration`, ...).
@@ -69,5 +72,37 @@ pub enum Liveness {
     Disconnected {
         /// Since when.
         since: Timestamp,
+    },
+}
+
+/// What happened to a session's connections, apart from authentication (R5, R7).
+///
+/// ```
+/// use connect_core::events::TransportEvent;
+/// use connect_core::ws::ResumeCause;
+///
+/// let event = TransportEvent::Resumed { cause: ResumeCause::ClockJump };
+/// assert!(matches!(event, TransportEvent::Resumed { .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportEvent {
+    /// A stale connection was found and rebuilt: the long poll was re-issued at once and the
+    /// WebSocket rebuilt on a fresh URL. Media layers rebuild their peer connections.
+    Resumed {
+        /// What found it stale.
+        cause: ResumeCause,
+    },
+    /// The session's WebSocket opened (the first time, or again after a loss).
+    WebSocketGained,
+    /// The server confirmed these WebSocket topic subscriptions (after every (re)connect).
+    Subscribed {
+        /// The topics now subscribed.
+        topics: Vec<String>,
+    },
+    /// The session's WebSocket went away; the manager reconnects with backoff.
+    WebSocketLost {
+        /// Why.
+        reason: String,
     },
 }

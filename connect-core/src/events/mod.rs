@@ -12,7 +12,7 @@ mod validator;
 
 pub use bus::{EventBus, DEFAULT_SUBSCRIBER_QUEUE};
 pub use diff::{diff, transition_events, DiffState};
-pub use health::{AuthState, HealthEvent, Liveness};
+pub use health::{AuthState, HealthEvent, Liveness, TransportEvent};
 pub use stream::{ContactEvents, Events};
 pub use types::{AgentEvent, ContactEvent, ContactEventKind};
 pub use validator::{LifecycleValidator, OrderViolation};

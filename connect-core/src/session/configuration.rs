@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::auth_watch::until_auth_usable;
 use super::shared::Shared;
 use crate::api::{CtiApiExt, CtiError, CtiMethod, GetAgentConfigurationRequest};
 use crate::events::{AgentEvent, HealthEvent};
@@ -92,6 +93,7 @@ pub(crate) async fn run_configuration_loop(shared: Arc<Shared>) {
             .clock
             .sleep(shared.settings.configuration_interval)
             .await;
+        until_auth_usable(shared.auth_states.as_ref()).await;
         if let Err(error) = refresh_configuration(&shared).await {
             shared.health(HealthEvent::LoopError {
                 task: "configuration",

@@ -2,19 +2,27 @@
 
 use std::sync::Arc;
 
+use super::auth_watch::run_auth_watch;
+use super::clock_watch::run_clock_watch;
 use super::configuration::{refresh_configuration, run_configuration_loop};
 use super::poll::{poll_batch, run_poll_loop};
 use super::runtime::{spawn_abortable, TaskGuard};
 use super::shared::Shared;
 use super::subscribers::spawn_callback_subscriber;
+#[cfg(feature = "ws")]
+use super::websocket_watch::run_websocket_watch;
 use super::{Agent, ContactHandle, SessionSettings};
 use crate::api::{CtiApi, CtiError};
 use tracing::Instrument;
 
-use crate::events::{AgentEvent, Events};
+use crate::events::{AgentEvent, AuthState, Events};
 use crate::log::{LogBuffer, LogExport, LogLayer};
 use crate::model::{AgentConfiguration, AgentSnapshot};
 use crate::time::{Clock, SystemClock};
+use crate::ws::ResumeCause;
+#[cfg(feature = "ws")]
+use crate::ws::{WsEvents, WsManager};
+use tokio::sync::watch;
 
 /// An agent's session with a CCP: it long-polls the agent snapshot, refreshes the
 /// configuration, and turns every change into ordered [`AgentEvent`]s.
@@ -49,6 +57,9 @@ pub struct AgentSessionBuilder {
     settings: SessionSettings,
     region: Option<String>,
     logs: Option<LogBuffer>,
+    auth_states: Option<watch::Receiver<AuthState>>,
+    #[cfg(feature = "ws")]
+    websocket: Option<(WsManager, WsEvents)>,
 }
 
 impl AgentSession {
@@ -60,6 +71,9 @@ impl AgentSession {
             settings: SessionSettings::default(),
             region: None,
             logs: None,
+            auth_states: None,
+            #[cfg(feature = "ws")]
+            websocket: None,
         }
     }
 
@@ -137,6 +151,25 @@ impl AgentSession {
         self.shared.logs.export(log_name, filter_by_level)
     }
 
+    /// The session's CCP WebSocket, when it was given one: topics such as `aws/softphone` are
+    /// subscribed and sent on it.
+    #[cfg(feature = "ws")]
+    pub fn websocket(&self) -> Option<&WsManager> {
+        self.shared.websocket.as_ref()
+    }
+
+    /// The network changed or the host woke up (R5): the long poll is re-issued at once, the
+    /// WebSocket rebuilt on a fresh URL, and a
+    /// [`TransportEvent::Resumed`](crate::events::TransportEvent) reported.
+    pub fn notify_network_changed(&self) {
+        #[cfg(feature = "ws")]
+        if let Some(websocket) = &self.shared.websocket {
+            websocket.notify_network_changed();
+            return;
+        }
+        self.shared.resumes.trigger(ResumeCause::NetworkChanged);
+    }
+
     /// Stops every task of the session; events stop after the batch in flight.
     pub async fn shutdown(&self) {
         self.guard.abort_all();
@@ -178,16 +211,43 @@ impl AgentSessionBuilder {
         self
     }
 
+    /// Follows the auth provider's states (for example [`AuthManager::subscribe`]): each change
+    /// is reported as [`HealthEvent::Auth`](crate::events::HealthEvent), and the loops pause
+    /// while the token is expired or denied, resuming when a usable token comes back.
+    ///
+    /// [`AuthManager::subscribe`]: crate::auth::AuthManager::subscribe
+    pub fn auth_states(mut self, states: watch::Receiver<AuthState>) -> Self {
+        self.auth_states = Some(states);
+        self
+    }
+
+    /// Gives the session its CCP WebSocket: its connection changes are reported as
+    /// [`TransportEvent`](crate::events::TransportEvent)s, a stale socket resumes the whole
+    /// session, and a stale long poll or clock jump rebuilds the socket (R5).
+    #[cfg(feature = "ws")]
+    pub fn websocket(mut self, manager: WsManager, events: WsEvents) -> Self {
+        self.websocket = Some((manager, events));
+        self
+    }
+
     /// Fetches the configuration and the first snapshot (retrying until the connect deadline),
     /// starts the loops and returns the session with a subscriber that begins with
     /// [`AgentEvent::Init`].
     pub async fn connect(self) -> Result<(AgentSession, Events), CtiError> {
+        #[cfg(feature = "ws")]
+        let (websocket, websocket_events) = match self.websocket {
+            Some((manager, events)) => (Some(manager), Some(events)),
+            None => (None, None),
+        };
         let shared = Arc::new(Shared::new(
             self.api,
             self.clock,
             self.settings,
             self.region,
             self.logs,
+            self.auth_states.clone(),
+            #[cfg(feature = "ws")]
+            websocket,
         ));
         let span = tracing::info_span!(
             "agent_session",
@@ -199,8 +259,19 @@ impl AgentSessionBuilder {
         let guard = Arc::new(TaskGuard::default());
         let poll = run_poll_loop(Arc::clone(&shared)).instrument(span.clone());
         guard.push(spawn_abortable(poll));
-        let configuration = run_configuration_loop(Arc::clone(&shared)).instrument(span);
+        let configuration = run_configuration_loop(Arc::clone(&shared)).instrument(span.clone());
         guard.push(spawn_abortable(configuration));
+        let clock_watch = run_clock_watch(Arc::clone(&shared)).instrument(span.clone());
+        guard.push(spawn_abortable(clock_watch));
+        if let Some(states) = self.auth_states {
+            let auth_watch = run_auth_watch(Arc::clone(&shared), states).instrument(span.clone());
+            guard.push(spawn_abortable(auth_watch));
+        }
+        #[cfg(feature = "ws")]
+        if let Some(events) = websocket_events {
+            let websocket_watch = run_websocket_watch(Arc::clone(&shared), events).instrument(span);
+            guard.push(spawn_abortable(websocket_watch));
+        }
         tracing::info!(session_id = %shared.session_id, "agent session connected");
         Ok((AgentSession { shared, guard }, events))
     }

@@ -3,16 +3,22 @@
 
 mod agent;
 mod auth_budget;
+mod auth_watch;
+mod clock_watch;
 mod configuration;
 mod contact;
 pub(crate) mod deadline;
 mod handle;
+mod liveness;
 mod outbound;
 mod poll;
+mod resume;
 pub(crate) mod runtime;
 mod settings;
 mod shared;
 mod subscribers;
+#[cfg(feature = "ws")]
+mod websocket_watch;
 
 pub use agent::Agent;
 pub use auth_budget::{AuthBudget, DEFAULT_ACCESS_DENIED_BUDGET, DEFAULT_UNAUTHORIZED_BUDGET};

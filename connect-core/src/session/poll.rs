@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use super::auth_watch::until_auth_usable;
 use super::shared::Shared;
 use crate::api::{CtiError, CtiMethod, GetAgentSnapshotRequest};
 use crate::events::{diff, AgentEvent, HealthEvent};
+use crate::ws::ResumeCause;
 
 /// Polls once, stores the new snapshot and returns the batch it yields (not yet published).
 pub(crate) async fn poll_batch(shared: &Shared) -> Result<Vec<AgentEvent>, CtiError> {
@@ -33,15 +35,36 @@ pub(crate) async fn poll_batch(shared: &Shared) -> Result<Vec<AgentEvent>, CtiEr
     Ok(events)
 }
 
-/// The poll loop: never ends on error (R11); 100 ms after success, 5 s after failure.
+/// The poll loop: never ends on error (R11); 100 ms after success, 5 s after failure. A resume
+/// (R5) aborts the poll in flight, or the wait, and polls again at once; so does a long poll
+/// that overran its deadline, once.
 pub(crate) async fn run_poll_loop(shared: Arc<Shared>) {
+    let mut resumed = false;
     loop {
-        let delay = match poll_batch(&shared).await {
-            Ok(batch) => {
+        until_auth_usable(shared.auth_states.as_ref()).await;
+        let outcome = tokio::select! {
+            result = poll_batch(&shared) => Some(result),
+            cause = shared.resumes.next() => {
+                shared.resume(cause);
+                None
+            }
+        };
+        let delay = match outcome {
+            None => {
+                resumed = true;
+                continue;
+            }
+            Some(Ok(batch)) => {
+                resumed = false;
                 shared.bus.publish(batch);
                 shared.settings.poll_delay_after_success
             }
-            Err(error) => {
+            Some(Err(error)) if error.is_timeout() && !resumed => {
+                shared.resumes.trigger(ResumeCause::LongPollOverrun);
+                continue;
+            }
+            Some(Err(error)) => {
+                resumed = false;
                 shared.health(HealthEvent::LoopError {
                     task: "snapshot",
                     message: error.to_string(),
@@ -49,6 +72,12 @@ pub(crate) async fn run_poll_loop(shared: Arc<Shared>) {
                 shared.settings.poll_delay_after_failure
             }
         };
-        shared.clock.sleep(delay).await;
+        tokio::select! {
+            () = shared.clock.sleep(delay) => {}
+            cause = shared.resumes.next() => {
+                shared.resume(cause);
+                resumed = true;
+            }
+        }
     }
 }

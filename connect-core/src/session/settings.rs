@@ -35,6 +35,11 @@ pub struct SessionSettings {
     pub access_denied_budget: u32,
     /// Events buffered per subscriber before it lags.
     pub subscriber_queue: usize,
+    /// Failing requests for this long, without one success, turn liveness `Disconnected`.
+    pub disconnected_after: Duration,
+    /// A 1 s tick that finds the wall clock this much further ahead means the host slept (or
+    /// timers fire late): the session resumes its connections (R5).
+    pub clock_jump_threshold: Duration,
 }
 
 impl Default for SessionSettings {
@@ -50,6 +55,8 @@ impl Default for SessionSettings {
             unauthorized_budget: DEFAULT_UNAUTHORIZED_BUDGET,
             access_denied_budget: DEFAULT_ACCESS_DENIED_BUDGET,
             subscriber_queue: DEFAULT_SUBSCRIBER_QUEUE,
+            disconnected_after: Duration::from_secs(30),
+            clock_jump_threshold: Duration::from_secs(5),
         }
     }
 }

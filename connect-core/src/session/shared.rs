@@ -7,12 +7,15 @@ use tokio::sync::watch;
 
 use super::auth_budget::AuthBudget;
 use super::deadline::with_deadline;
+use super::liveness::LivenessTracker;
+use super::resume::Resumes;
 use super::SessionSettings;
 use crate::api::{CtiApi, CtiError, CtiMethod};
-use crate::events::{AgentEvent, AuthState, DiffState, EventBus, HealthEvent};
+use crate::events::{AgentEvent, AuthState, DiffState, EventBus, HealthEvent, TransportEvent};
 use crate::log::LogBuffer;
 use crate::model::{AgentConfiguration, AgentSnapshot};
 use crate::time::Clock;
+use crate::ws::ResumeCause;
 
 /// What one session knows, behind one lock.
 #[derive(Debug)]
@@ -22,6 +25,7 @@ pub(crate) struct SessionState {
     pub(crate) next_token: Option<String>,
     pub(crate) skew_millis: i64,
     pub(crate) auth: AuthBudget,
+    pub(crate) liveness: LivenessTracker,
 }
 
 /// The session's shared core: API, clock, settings, state and the event bus.
@@ -33,6 +37,13 @@ pub(crate) struct Shared {
     pub(crate) region: Option<String>,
     pub(crate) session_id: String,
     pub(crate) logs: LogBuffer,
+    /// Stale-connection resumes waiting for the poll loop.
+    pub(crate) resumes: Resumes,
+    /// The auth provider's states, when the app shared them: loops pause while unusable.
+    pub(crate) auth_states: Option<watch::Receiver<AuthState>>,
+    /// The session's CCP WebSocket, when it has one.
+    #[cfg(feature = "ws")]
+    pub(crate) websocket: Option<crate::ws::WsManager>,
     state: Mutex<SessionState>,
     snapshots: watch::Sender<Option<Arc<AgentSnapshot>>>,
 }
@@ -53,6 +64,8 @@ impl Shared {
         settings: SessionSettings,
         region: Option<String>,
         logs: Option<LogBuffer>,
+        auth_states: Option<watch::Receiver<AuthState>>,
+        #[cfg(feature = "ws")] websocket: Option<crate::ws::WsManager>,
     ) -> Self {
         let session_id = next_session_id(clock.now());
         let logs = logs.unwrap_or_else(|| {
@@ -64,6 +77,7 @@ impl Shared {
             .build(clock.now())
         });
         let auth = AuthBudget::new(settings.unauthorized_budget, settings.access_denied_budget);
+        let liveness = LivenessTracker::new(settings.disconnected_after);
         Self {
             api,
             clock,
@@ -72,12 +86,17 @@ impl Shared {
             region,
             session_id,
             logs,
+            resumes: Resumes::default(),
+            auth_states,
+            #[cfg(feature = "ws")]
+            websocket,
             state: Mutex::new(SessionState {
                 diff: DiffState::default(),
                 configuration: None,
                 next_token: None,
                 skew_millis: 0,
                 auth,
+                liveness,
             }),
             snapshots: watch::channel(None).0,
         }
@@ -117,18 +136,46 @@ impl Shared {
             self.settings.request_deadline
         };
         let result = with_deadline(&*self.clock, deadline, method.name(), request).await;
-        let change = match &result {
-            Ok(_) => self.state().auth.on_success(None),
+        let (auth, liveness) = match &result {
+            Ok(_) => {
+                let mut state = self.state();
+                (state.auth.on_success(None), state.liveness.on_success())
+            }
             Err(error) => {
                 tracing::warn!(operation = method.name(), error = %error, "CTI request failed");
-                let (_, change) = self.state().auth.on_error(error, method.retries_on_auth());
-                change
+                let mut state = self.state();
+                let (_, auth) = state.auth.on_error(error, method.retries_on_auth());
+                let liveness = if error.is_auth() {
+                    None
+                } else {
+                    state
+                        .liveness
+                        .on_failure(self.clock.now(), &error.to_string())
+                };
+                (auth, liveness)
             }
         };
-        if let Some(state) = change {
+        if let Some(state) = auth {
             self.report_auth(state);
         }
+        if let Some(liveness) = liveness {
+            tracing::info!(liveness = ?liveness, "CCP liveness changed");
+            self.health(HealthEvent::Liveness(liveness));
+        }
         result
+    }
+
+    /// Carries out a resume the poll loop took (R5): reports it and, when `cause` was found
+    /// outside the WebSocket, rebuilds the WebSocket on a fresh URL too.
+    pub(crate) fn resume(&self, cause: ResumeCause) {
+        tracing::info!(cause = ?cause, "resuming stale connections");
+        #[cfg(feature = "ws")]
+        if let Some(websocket) = &self.websocket {
+            if !found_by_websocket(cause) {
+                websocket.resume(cause);
+            }
+        }
+        self.health(HealthEvent::Transport(TransportEvent::Resumed { cause }));
     }
 
     fn report_auth(&self, state: AuthState) {
@@ -140,6 +187,15 @@ impl Shared {
         }
         self.health(HealthEvent::Auth(state));
     }
+}
+
+/// Whether the WebSocket manager found (and already rebuilt) the stale connection itself.
+#[cfg(feature = "ws")]
+pub(crate) fn found_by_websocket(cause: ResumeCause) -> bool {
+    matches!(
+        cause,
+        ResumeCause::MissedHeartbeat | ResumeCause::NetworkChanged
+    )
 }
 
 /// A process-unique session id: `<epoch ms>-<counter>`.

@@ -63,11 +63,16 @@ pub enum WsEvent {
 /// assert_ne!(ResumeCause::MissedHeartbeat, ResumeCause::NetworkChanged);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ResumeCause {
     /// A heartbeat was unanswered at the next tick.
     MissedHeartbeat,
     /// The host called `notify_network_changed()`.
     NetworkChanged,
+    /// The snapshot long poll overran its deadline.
+    LongPollOverrun,
+    /// The wall clock jumped ahead of the timers (the host slept), or a timer fired late.
+    ClockJump,
 }
 
 /// Identifies one socket the machine asked the driver to open.

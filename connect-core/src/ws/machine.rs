@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::backoff::ReconnectPolicy;
 use super::config::{check_ws_url, WsTimings};
@@ -294,19 +294,53 @@ impl WsMachine {
     /// ```
     pub fn send(&mut self, now: Timestamp, topic: &str, content: Value) -> Result<(), WsError> {
         let _ = now;
+        let socket = self.sendable(topic)?;
+        self.send_frame(socket, &Frame::new(topic, content));
+        Ok(())
+    }
+
+    /// An application frame whose members sit next to `topic` at the top level rather than in
+    /// `content`: the softphone's `{"topic", "connectionId", "jsonRpcMsg"}` shape. A `topic`
+    /// member of `fields` is ignored. Reserved topics are refused.
+    ///
+    /// ```
+    /// # use connect_core::{model::Timestamp, ws::*};
+    /// let mut m = WsMachine::new(MachineOptions::default());
+    /// let t = Timestamp::from_millis(0);
+    /// let fields = serde_json::json!({"connectionId": "ac-1"});
+    /// let fields = fields.as_object().cloned().unwrap_or_default();
+    /// assert_eq!(m.send_fields(t, "aws/softphone", fields), Err(WsError::NotConnected));
+    /// ```
+    pub fn send_fields(
+        &mut self,
+        now: Timestamp,
+        topic: &str,
+        fields: Map<String, Value>,
+    ) -> Result<(), WsError> {
+        let _ = now;
+        let socket = self.sendable(topic)?;
+        let mut frame = Map::new();
+        frame.insert("topic".to_owned(), Value::String(topic.to_owned()));
+        frame.extend(fields.into_iter().filter(|(name, _)| name != "topic"));
+        self.out.push_back(WsOutput::Send {
+            socket,
+            text: Value::Object(frame).to_string(),
+        });
+        Ok(())
+    }
+
+    /// The socket an application frame on `topic` goes out on.
+    fn sendable(&self, topic: &str) -> Result<SocketId, WsError> {
         if is_reserved_topic(topic) {
             return Err(WsError::ReservedTopic(topic.to_owned()));
         }
         if self.stopped {
             return Err(WsError::Stopped);
         }
-        let socket = self
-            .primary
+        self.primary
             .as_ref()
             .map(|s| s.id)
-            .ok_or(WsError::NotConnected)?;
-        self.send_frame(socket, &Frame::new(topic, content));
-        Ok(())
+            .ok_or(WsError::NotConnected)
     }
 
     /// The host's network changed (or it woke from sleep): rebuild on a fresh URL. An open
@@ -320,13 +354,27 @@ impl WsMachine {
     /// assert_eq!(m.state(), WsState::FetchingUrl);
     /// ```
     pub fn network_changed(&mut self, now: Timestamp) {
+        self.rebuild(now, ResumeCause::NetworkChanged);
+    }
+
+    /// Something outside found the connection stale (`cause`): drop the URL and the candidate
+    /// socket, fetch a fresh URL now, and report [`WsEvent::Resumed`] with `cause` once rebuilt.
+    ///
+    /// ```
+    /// # use connect_core::{model::Timestamp, ws::*};
+    /// let mut m = WsMachine::new(MachineOptions::default());
+    /// m.start(Timestamp::from_millis(0));
+    /// m.rebuild(Timestamp::from_millis(1), ResumeCause::ClockJump);
+    /// assert_eq!(m.state(), WsState::FetchingUrl);
+    /// ```
+    pub fn rebuild(&mut self, now: Timestamp, cause: ResumeCause) {
         if self.stopped {
             return;
         }
         self.url = None;
         self.backoff_until = None;
         self.opts.policy.reset();
-        self.rebuild = Some(ResumeCause::NetworkChanged);
+        self.rebuild = Some(cause);
         if let Some(candidate) = self.candidate.take() {
             self.out.push_back(WsOutput::Close {
                 socket: candidate.id,

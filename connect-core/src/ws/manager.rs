@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use super::backoff::ReconnectPolicy;
 use super::config::WsTimings;
 use super::connector::WsConnector;
-use super::event::{WsError, WsEvent};
+use super::event::{ResumeCause, WsError, WsEvent};
 use super::frame::is_reserved_topic;
 use super::handlers::{Handlers, TopicHandler, TopicMessages};
 use super::machine::{MachineOptions, WsMachine, WsState};
@@ -193,6 +193,37 @@ impl WsManager {
         answer.await.unwrap_or(Err(WsError::Stopped))
     }
 
+    /// Sends a frame whose members sit next to `topic` at the top level instead of inside
+    /// `content` (the softphone's `{"topic", "connectionId", "jsonRpcMsg"}`). Reserved `aws/…`
+    /// protocol topics are refused.
+    ///
+    /// ```no_run
+    /// # async fn demo(manager: connect_core::ws::WsManager) {
+    /// let fields = serde_json::json!({"connectionId": "ac-1", "jsonRpcMsg": {"jsonrpc": "2.0"}});
+    /// let fields = fields.as_object().cloned().unwrap_or_default();
+    /// manager.send_fields("aws/softphone", fields).await.ok();
+    /// # }
+    /// ```
+    pub async fn send_fields(
+        &self,
+        topic: &str,
+        fields: serde_json::Map<String, Value>,
+    ) -> Result<(), WsError> {
+        if is_reserved_topic(topic) {
+            return Err(WsError::ReservedTopic(topic.to_owned()));
+        }
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .commands
+            .unbounded_send(Command::SendFields {
+                topic: topic.to_owned(),
+                fields,
+                reply,
+            })
+            .map_err(|_| WsError::Stopped)?;
+        answer.await.unwrap_or(Err(WsError::Stopped))
+    }
+
     /// The network changed or the host woke up: rebuild the socket on a fresh URL now (R5).
     ///
     /// ```no_run
@@ -201,7 +232,19 @@ impl WsManager {
     /// # }
     /// ```
     pub fn notify_network_changed(&self) {
-        self.command(Command::NetworkChanged);
+        self.resume(ResumeCause::NetworkChanged);
+    }
+
+    /// Rebuilds the socket on a fresh URL now because `cause` found it stale; the rebuild is
+    /// reported as [`WsEvent::Resumed`] with that cause.
+    ///
+    /// ```no_run
+    /// # fn demo(manager: connect_core::ws::WsManager) {
+    /// manager.resume(connect_core::ws::ResumeCause::ClockJump);
+    /// # }
+    /// ```
+    pub fn resume(&self, cause: ResumeCause) {
+        self.command(Command::Rebuild(cause));
     }
 
     /// The machine's state as of its last step.

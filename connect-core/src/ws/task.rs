@@ -13,7 +13,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::connector::{SocketCommand, SocketEvent, WsConnector, WsSocket};
-use super::event::{SocketId, WsError, WsEvent, WsOutput};
+use super::event::{ResumeCause, SocketId, WsError, WsEvent, WsOutput};
 use super::handlers::Handlers;
 use super::machine::{WsMachine, WsState};
 use super::source::{WsUrl, WsUrlError, WsUrlSource};
@@ -38,7 +38,12 @@ pub(crate) enum Command {
         content: Value,
         reply: oneshot::Sender<Result<(), WsError>>,
     },
-    NetworkChanged,
+    SendFields {
+        topic: String,
+        fields: serde_json::Map<String, Value>,
+        reply: oneshot::Sender<Result<(), WsError>>,
+    },
+    Rebuild(ResumeCause),
     Shutdown(oneshot::Sender<()>),
 }
 
@@ -171,7 +176,14 @@ impl Driver {
             } => {
                 let _ = reply.send(self.machine.send(now, &topic, content));
             }
-            Command::NetworkChanged => self.machine.network_changed(now),
+            Command::SendFields {
+                topic,
+                fields,
+                reply,
+            } => {
+                let _ = reply.send(self.machine.send_fields(now, &topic, fields));
+            }
+            Command::Rebuild(cause) => self.machine.rebuild(now, cause),
             Command::Shutdown(_) => {}
         }
     }

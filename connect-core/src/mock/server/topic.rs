@@ -132,8 +132,9 @@ impl WsPeer {
 /// ```
 #[async_trait]
 pub trait TopicHandler: Send + Sync + 'static {
-    /// A client frame `{topic, content}` of this handler's topic (`content` is `Null` when
-    /// absent).
+    /// A client frame `{topic, content}` of this handler's topic. Without `content`, the
+    /// frame's other top-level members arrive as an object (`{"connectionId", "jsonRpcMsg"}`
+    /// of the softphone); a bare `{topic}` gives `Null`.
     async fn on_message(&self, peer: &WsPeer, content: Value);
 
     /// The socket closed or was killed (called on every handler, once per socket).

@@ -1,7 +1,8 @@
 //! `GET /ws?ticket=…`: the CCP WebSocket (spec §5). The ticket (from `createTransport
 //! web_socket`, valid 85 s for opening) names the agent. Frames are `{topic, content}`:
 //! `aws/subscribe` and `aws/unsubscribe` answer `{status, topics}`, `aws/heartbeat` is
-//! echoed, other topics go to their [`TopicHandler`](super::TopicHandler); anything else
+//! echoed, other topics go to their [`TopicHandler`](super::TopicHandler) (a frame without
+//! `content` hands its other top-level members over as the content); anything else
 //! gets an error frame `{"message": …}` and the socket stays up.
 
 use std::panic::AssertUnwindSafe;
@@ -113,7 +114,13 @@ async fn on_text(shared: &Shared, peer: &WsPeer, text: &str) {
     let Some(Value::String(topic)) = frame.remove("topic") else {
         return peer_error(peer, "malformed frame: missing topic");
     };
-    let content = frame.remove("content").unwrap_or(Value::Null);
+    // Without `content`, the other top-level members are the payload (the softphone sends
+    // `{"topic", "connectionId", "jsonRpcMsg"}`).
+    let content = match frame.remove("content") {
+        Some(content) => content,
+        None if frame.is_empty() => Value::Null,
+        None => Value::Object(frame),
+    };
     match topic.as_str() {
         SUBSCRIBE | UNSUBSCRIBE => {
             let Some(topics) = topic_list(&content) else {
