@@ -1,0 +1,107 @@
+//! # connect-vdi
+//!
+//! VDI platforms for the Amazon Connect softphone, and media redirection from the virtual
+//! desktop to a media engine on the agent's own machine.
+//!
+//! Without redirection, a softphone inside a virtual desktop captures the microphone through
+//! the display protocol and runs Opus, SRTP and the jitter buffer on the shared host. With
+//! redirection, call control (CTI, signaling, SDP munging) stays in the desktop while the
+//! media engine runs on the endpoint, and media flows directly between the endpoint and
+//! Amazon Connect.
+//!
+//! - [`platform`]: the platform identifiers and profiles (readiness signals, timeouts,
+//!   limitations), detection from configuration and environment, and the [`VdiPlatform`]
+//!   trait. Native builds run `None` (local media) and `Engine` (this crate's protocol); the
+//!   vendor platforms report `PlatformUnavailable`, which the fallback policy handles.
+//! - [`protocol`]: the redirection protocol `connect-vdi/1`, as plain data.
+//! - [`desktop`]: the desktop side — [`RedirectedMediaEngine`], a
+//!   [`MediaEngine`](connect_softphone::media::MediaEngine) that runs every call's media on the
+//!   endpoint, with an explicit [`FallbackPolicy`].
+//! - [`engine`]: the endpoint media engine as a library ([`EndpointEngine`]); the
+//!   `connect-media-engine` binary runs it.
+//!
+//! ## The protocol `connect-vdi/1`
+//!
+//! **Transport.** A WebSocket with subprotocol `connect-vdi.v1`; the desktop is the client.
+//! One JSON-RPC 2.0 message per text frame; a batch gets one `-32600` error. `ws://` only to
+//! loopback, `wss://` otherwise.
+//!
+//! **Authentication.** `hello` carries a pairing token (at least 128 random bits, configured
+//! on both sides). A wrong token gets `-32002`, then close code 4401. Neither side logs the
+//! token or the TURN credentials.
+//!
+//! **Liveness.** The desktop pings every 500 ms; 5 s without any frame means the endpoint is
+//! lost (`endpointDisconnected`). The engine tears down every peer connection of a desktop
+//! connection that stayed silent for 5 s. One desktop connection at a time: a second `hello`
+//! gets `-32005`. Handles (`pcId`, `streamId`, `trackId`) are opaque ids issued by the engine.
+//!
+//! | Method | Params | Result |
+//! |---|---|---|
+//! | `hello` | `protocols:[1]`, `token`, `client:{name,version}`, `desktopId` | `protocol`, `engine:{name,version}`, `capabilities:{earlyMedia, iceRestart, codecs:["opus"], video:false}` |
+//! | `getUserMedia` | `audio:{deviceId?, echoCancellation, noiseSuppression?, autoGainControl?}` | `streamId`, `tracks:[{trackId, kind, label, deviceId}]`; `video` gets `-32021` |
+//! | `enumerateDevices` | — | `devices:[{deviceId, kind: audioinput\|audiooutput, label, groupId, isDefault}]` |
+//! | `createPeerConnection` | `iceServers:[{urls,username,credential}]`, `iceTransportPolicy`, `bundlePolicy`, `rtcpMuxPolicy`, `codecs?`, `opusDtx?` | `pcId` |
+//! | `addTrack` | `pcId`, `trackId`, `streamId` | `{}` |
+//! | `createOffer` | `pcId`, `iceRestart?`, `iceServers?` | `sdp` |
+//! | `setLocalDescription` | `pcId`, `type:"offer"`, `sdp` (munged) | `{}`; then `iceCandidate`… `null` |
+//! | `setRemoteDescription` | `pcId`, `type:"answer"`, `sdp`, `candidates?` | `{}` |
+//! | `addIceCandidate` | `pcId`, `candidate`, `sdpMid`, `sdpMLineIndex`, `usernameFragment?` | `{}` |
+//! | `getStats` | `pcId` | `reports:[…]` (W3C `inbound-rtp`, `outbound-rtp`, `remote-inbound-rtp`, `media-source`) |
+//! | `setDevice` | `kind`, `deviceId` | `{deviceId, label}`; an input change swaps the sender's source on every peer connection, an output change moves playout |
+//! | `mute` | `trackId`, `muted` | `{}`; a muted track keeps sending silence |
+//! | `close` | `pcId` \| `streamId` \| `all:true` | `{}`; `all` ends the desktop connection cleanly |
+//!
+//! | Notification (engine → desktop) | Params |
+//! |---|---|
+//! | `connected` | `engine`, `protocol`, `mediaStack`, `os:{architecture, distro, edition, family, version}`, `clientPlatform`; resolves `when_connected` |
+//! | `disconnected` | `reason: failure \| endpointDisconnected \| endpointUnsupported`, `message?`; sent before any voluntary close |
+//! | `deviceChange` | `devices` (the full list) |
+//! | `iceStateChange` | `pcId`, `ice`, `connection`, `gathering` |
+//! | `iceCandidate` | `pcId`, candidate fields, or `candidate: null` when gathering is complete |
+//! | `trackStarted` | `pcId`, `trackId`, `kind`, `firstPacketAt` (ms from peer creation to the first remote RTP) |
+//!
+//! Error codes: the JSON-RPC ones plus `-32001` not ready, `-32002` unauthorised, `-32003` no
+//! common protocol version, `-32004` unknown handle, `-32005` invalid state, `-32010` device
+//! not found, `-32011` device busy, `-32020` media failure, `-32021` unsupported feature
+//! ([`protocol::codes`]). Unknown fields and notifications are ignored, so additive changes
+//! need no version bump. `codecs`, `opusDtx` and `iceServers` on `createOffer` are such
+//! additive fields of this SDK: the engine's offer matches the desktop's munging, and an ICE
+//! restart carries Connect's fresh TURN credentials.
+//!
+//! **Timeouts.** `hello` 2 s; `getUserMedia` 10 s; others 5 s, except `createOffer`, which
+//! also covers the engine's ICE gathering (8 s): this engine gathers while it creates the
+//! offer, then reports the candidates as `iceCandidate` after `setLocalDescription`.
+//!
+//! **Call sequence.** `hello` → `connected` → `getUserMedia` → `createPeerConnection` →
+//! `addTrack` → `createOffer` → munge → `setLocalDescription` → `iceCandidate`… `null` →
+//! Connect `invite` → answer → `setRemoteDescription` → `iceStateChange(connected)` →
+//! `trackStarted` → `getStats` → `close`.
+//!
+//! ## Fallback policy
+//!
+//! [`FallbackPolicy::FailClosed`] (the default) refuses a call's media with
+//! [`VdiError::RedirectionUnavailable`] when redirection is unavailable;
+//! [`FallbackPolicy::InDesktop`] runs it locally instead. Either way the application gets an
+//! event ([`VdiEvent::FailedClosed`] or [`VdiEvent::FallbackEngaged`]) and one log line (target
+//! `connect_vdi::fallback`, `error` or `warn`). A call whose redirection drops is torn down,
+//! never migrated; redirection comes back only at a call boundary.
+
+mod error;
+mod event;
+mod reason;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod desktop;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod engine;
+pub mod platform;
+pub mod protocol;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use desktop::{FallbackPolicy, RedirectedMediaEngine};
+#[cfg(not(target_arch = "wasm32"))]
+pub use engine::EndpointEngine;
+pub use error::VdiError;
+pub use event::VdiEvent;
+pub use platform::{VdiPlatform, VdiPlatformKind};
+pub use reason::{FailureKind, VdiDisconnectReason};
