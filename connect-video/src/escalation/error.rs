@@ -1,0 +1,37 @@
+//! [`EscalationError`].
+
+/// Errors of the escalation backend rules.
+///
+/// ```
+/// use connect_video::escalation::EscalationError;
+/// assert!(EscalationError::ForbiddenAttribute("videoRouteToAgent".into()).is_forbidden_attribute());
+/// assert!(EscalationError::NotOwner.is_not_owner());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EscalationError {
+    /// The request tried to set an attribute only the SDK sets.
+    #[error("attribute `{0}` may not be set by the client")]
+    ForbiddenAttribute(String),
+    /// The caller does not own the meeting.
+    #[error("only the meeting owner may do this")]
+    NotOwner,
+    /// No valid join ticket.
+    #[error("the join ticket is not valid")]
+    InvalidTicket,
+    /// The operating system's random source failed.
+    #[error("no OS randomness: {0}")]
+    Random(String),
+}
+
+impl EscalationError {
+    /// Whether a client tried to set a routing attribute.
+    pub fn is_forbidden_attribute(&self) -> bool {
+        matches!(self, Self::ForbiddenAttribute(_))
+    }
+
+    /// Whether the caller is not the meeting owner.
+    pub fn is_not_owner(&self) -> bool {
+        matches!(self, Self::NotOwner)
+    }
+}
