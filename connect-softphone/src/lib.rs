@@ -4,6 +4,13 @@
 //! WebRTC audio (Opus over DTLS-SRTP through TURN), the jitter buffer and audio I/O.
 
 pub mod audio;
+mod error;
 pub mod media;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod session;
 pub mod signaling;
+pub mod sinks;
+pub mod stats;
+
+pub use error::SoftphoneError;

@@ -89,12 +89,21 @@ pub enum VdiError {
 impl VdiError {
     /// Whether a deadline passed.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::ReadinessTimeout { .. } | Self::RequestTimeout { .. })
+        matches!(
+            self,
+            Self::ReadinessTimeout { .. } | Self::RequestTimeout { .. }
+        )
     }
 
     /// Whether the pairing token was rejected.
     pub fn is_auth(&self) -> bool {
-        matches!(self, Self::Rpc { code: crate::protocol::codes::UNAUTHORIZED, .. })
+        matches!(
+            self,
+            Self::Rpc {
+                code: crate::protocol::codes::UNAUTHORIZED,
+                ..
+            }
+        )
     }
 
     /// Whether trying again later (at the next call boundary) may succeed.
@@ -117,7 +126,9 @@ impl VdiError {
     /// The disconnect reason this error carries, if any.
     pub fn disconnect_reason(&self) -> Option<&VdiDisconnectReason> {
         match self {
-            Self::RedirectionUnavailable { reason, .. } | Self::Disconnected { reason } => Some(reason),
+            Self::RedirectionUnavailable { reason, .. } | Self::Disconnected { reason } => {
+                Some(reason)
+            }
             _ => None,
         }
     }

@@ -97,6 +97,8 @@ pub mod engine;
 pub mod platform;
 pub mod protocol;
 
+/// The softphone crate this crate plugs into, re-exported so that its types match.
+pub use connect_softphone as softphone;
 #[cfg(not(target_arch = "wasm32"))]
 pub use desktop::{FallbackPolicy, RedirectedMediaEngine};
 #[cfg(not(target_arch = "wasm32"))]

@@ -100,14 +100,46 @@ mod tests {
     #[test]
     fn the_four_citrix_blog_cases_map_as_documented() {
         let cases = [
-            ("failure", Some("Websocket Connection Failure"), VdiDisconnectReason::Failure(FailureKind::Transport)),
-            ("endpointDisconnected", None, VdiDisconnectReason::EndpointDisconnected),
-            ("endpointUnsupported", Some("Unsupported endpoint connected"), VdiDisconnectReason::EndpointUnsupported),
-            ("failure", Some("Citrix Webrtc Redir Reg Key not Present"), VdiDisconnectReason::Failure(FailureKind::PlatformConfig)),
-            ("failure", Some("feature webrtc1.0 is off"), VdiDisconnectReason::Failure(FailureKind::FeatureOff)),
-            ("failure", Some("readiness timeout"), VdiDisconnectReason::Failure(FailureKind::ReadinessTimeout)),
-            ("failure", None, VdiDisconnectReason::Failure(FailureKind::Transport)),
-            ("somethingNew", Some("x"), VdiDisconnectReason::Unknown("somethingNew".into())),
+            (
+                "failure",
+                Some("Websocket Connection Failure"),
+                VdiDisconnectReason::Failure(FailureKind::Transport),
+            ),
+            (
+                "endpointDisconnected",
+                None,
+                VdiDisconnectReason::EndpointDisconnected,
+            ),
+            (
+                "endpointUnsupported",
+                Some("Unsupported endpoint connected"),
+                VdiDisconnectReason::EndpointUnsupported,
+            ),
+            (
+                "failure",
+                Some("Citrix Webrtc Redir Reg Key not Present"),
+                VdiDisconnectReason::Failure(FailureKind::PlatformConfig),
+            ),
+            (
+                "failure",
+                Some("feature webrtc1.0 is off"),
+                VdiDisconnectReason::Failure(FailureKind::FeatureOff),
+            ),
+            (
+                "failure",
+                Some("readiness timeout"),
+                VdiDisconnectReason::Failure(FailureKind::ReadinessTimeout),
+            ),
+            (
+                "failure",
+                None,
+                VdiDisconnectReason::Failure(FailureKind::Transport),
+            ),
+            (
+                "somethingNew",
+                Some("x"),
+                VdiDisconnectReason::Unknown("somethingNew".into()),
+            ),
         ];
         for (reason, message, expected) in cases {
             let typed = VdiDisconnectReason::from_wire(reason, message);

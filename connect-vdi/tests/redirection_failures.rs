@@ -14,21 +14,29 @@ use connect_vdi::{FailureKind, FallbackPolicy, VdiDisconnectReason, VdiError, Vd
 use support::*;
 
 /// The next `ClientDisconnected`, then the policy event that follows it.
-async fn disconnected_then_policy(events: &mut VdiEvents) -> (VdiDisconnectReason, Option<String>, VdiEvent) {
+async fn disconnected_then_policy(
+    events: &mut VdiEvents,
+) -> (VdiDisconnectReason, Option<String>, VdiEvent) {
     let (reason, message) = wait_vdi(events, |e| match e {
         VdiEvent::ClientDisconnected { reason, message } => Some((reason.clone(), message.clone())),
         _ => None,
     })
     .await;
     let policy = wait_vdi(events, |e| {
-        matches!(e, VdiEvent::FailedClosed { .. } | VdiEvent::FallbackEngaged { .. }).then(|| e.clone())
+        matches!(
+            e,
+            VdiEvent::FailedClosed { .. } | VdiEvent::FallbackEngaged { .. }
+        )
+        .then(|| e.clone())
     })
     .await;
     (reason, message, policy)
 }
 
 async fn unused_url() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("ws://{}", listener.local_addr().expect("addr"));
     drop(listener);
     url
@@ -39,15 +47,42 @@ async fn an_unreachable_engine_fails_closed_with_a_transport_failure() {
     let (desktop, mut events) = desktop(unused_url().await, FallbackPolicy::FailClosed).await;
     let (reason, message, policy) = disconnected_then_policy(&mut events).await;
     assert_eq!(reason, VdiDisconnectReason::Failure(FailureKind::Transport));
-    assert!(message.as_deref().is_some_and(|m| m.starts_with("Websocket Connection Failure")), "{message:?}");
-    assert!(matches!(policy, VdiEvent::FailedClosed { reason: VdiDisconnectReason::Failure(FailureKind::Transport), .. }), "{policy:?}");
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Websocket Connection Failure")),
+        "{message:?}"
+    );
+    assert!(
+        matches!(
+            policy,
+            VdiEvent::FailedClosed {
+                reason: VdiDisconnectReason::Failure(FailureKind::Transport),
+                ..
+            }
+        ),
+        "{policy:?}"
+    );
 
     let (source, sink, _) = desktop_audio();
-    let error = desktop.open_peer(Default::default(), source, sink).await.err().expect("media refused");
+    let error = desktop
+        .open_peer(Default::default(), source, sink)
+        .await
+        .err()
+        .expect("media refused");
     assert!(error.is_redirection_unavailable(), "{error}");
-    assert_eq!(error.disconnect_reason(), Some(&VdiDisconnectReason::Failure(FailureKind::Transport)));
-    assert!(matches!(wait_vdi(&mut events, |e| matches!(e, VdiEvent::FailedClosed { .. }).then_some(())).await, ()));
-    assert!(desktop.when_connected(std::time::Duration::from_secs(1)).await.is_err());
+    assert_eq!(
+        error.disconnect_reason(),
+        Some(&VdiDisconnectReason::Failure(FailureKind::Transport))
+    );
+    wait_vdi(&mut events, |e| {
+        matches!(e, VdiEvent::FailedClosed { .. }).then_some(())
+    })
+    .await;
+    assert!(desktop
+        .when_connected(std::time::Duration::from_secs(1))
+        .await
+        .is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -56,12 +91,21 @@ async fn an_unreachable_engine_falls_back_in_desktop_and_redirection_returns_at_
     let (desktop, mut events) = desktop(url.clone(), FallbackPolicy::InDesktop).await;
     let (reason, _, policy) = disconnected_then_policy(&mut events).await;
     assert_eq!(reason, VdiDisconnectReason::Failure(FailureKind::Transport));
-    assert!(matches!(policy, VdiEvent::FallbackEngaged { .. }), "{policy:?}");
+    assert!(
+        matches!(policy, VdiEvent::FallbackEngaged { .. }),
+        "{policy:?}"
+    );
 
     let (source, sink, _) = desktop_audio();
-    let (local, _, placement) = desktop.open_peer(Default::default(), source, sink).await.expect("local media");
+    let (local, _, placement) = desktop
+        .open_peer(host_config(), source, sink)
+        .await
+        .expect("local media");
     assert_eq!(placement, MediaPlacement::InDesktop);
-    wait_vdi(&mut events, |e| matches!(e, VdiEvent::FallbackEngaged { .. }).then_some(())).await;
+    wait_vdi(&mut events, |e| {
+        matches!(e, VdiEvent::FallbackEngaged { .. }).then_some(())
+    })
+    .await;
     local.close().await.expect("closed");
 
     // The engine comes up on the configured address; the next call is redirected again.
@@ -69,25 +113,54 @@ async fn an_unreachable_engine_falls_back_in_desktop_and_redirection_returns_at_
     config.peer_bind_addrs = vec!["127.0.0.1:0".into()];
     let engine = start_engine_at(config, url.trim_start_matches("ws://")).await;
     let (source, sink, _) = desktop_audio();
-    let (peer, _, placement) = desktop.open_peer(Default::default(), source, sink).await.expect("redirected");
+    let (peer, _, placement) = desktop
+        .open_peer(host_config(), source, sink)
+        .await
+        .expect("redirected");
     assert_eq!(placement, MediaPlacement::Redirected);
-    wait_vdi(&mut events, |e| matches!(e, VdiEvent::RedirectionRestored(_)).then_some(())).await;
+    wait_vdi(&mut events, |e| {
+        matches!(e, VdiEvent::RedirectionRestored(_)).then_some(())
+    })
+    .await;
     peer.close().await.expect("closed");
     engine.shutdown().await;
 }
 
-async fn start_engine_at(config: connect_vdi::engine::EngineConfig, addr: &str) -> connect_vdi::EndpointEngine {
-    connect_vdi::EndpointEngine::start(config, addr).await.expect("engine listens on the freed port")
+/// A peer configuration that needs no TURN server (host candidates on loopback).
+fn host_config() -> connect_softphone::media::PeerConfig {
+    connect_softphone::media::PeerConfig {
+        ice_policy: connect_softphone::media::IcePolicy::All,
+        bind_addrs: vec!["127.0.0.1:0".into()],
+        ..Default::default()
+    }
+}
+
+async fn start_engine_at(
+    config: connect_vdi::engine::EngineConfig,
+    addr: &str,
+) -> connect_vdi::EndpointEngine {
+    connect_vdi::EndpointEngine::start(config, addr)
+        .await
+        .expect("engine listens on the freed port")
 }
 
 #[tokio::test]
 async fn a_wrong_token_is_rejected_as_an_auth_failure() {
     let (config, _) = engine_config();
     let engine = start_engine(config).await;
-    let wrong = connect_vdi::platform::EngineEndpoint { url: engine.url(), token: "not-the-token-000000".into() };
-    let (_desktop, mut events) = connect_vdi::RedirectedMediaEngine::builder(wrong).connect().await.expect("config ok");
+    let wrong = connect_vdi::platform::EngineEndpoint {
+        url: engine.url(),
+        token: "not-the-token-000000".into(),
+    };
+    let (_desktop, mut events) = connect_vdi::RedirectedMediaEngine::builder(wrong)
+        .connect()
+        .await
+        .expect("config ok");
     let (reason, _, _) = disconnected_then_policy(&mut events).await;
-    assert_eq!(reason, VdiDisconnectReason::Failure(FailureKind::AuthRejected));
+    assert_eq!(
+        reason,
+        VdiDisconnectReason::Failure(FailureKind::AuthRejected)
+    );
     engine.shutdown().await;
 }
 
@@ -99,11 +172,27 @@ async fn an_engine_with_an_unsupported_version_is_endpoint_unsupported() {
     let (desktop, mut events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
     let (reason, message, policy) = disconnected_then_policy(&mut events).await;
     assert_eq!(reason, VdiDisconnectReason::EndpointUnsupported);
-    assert!(message.as_deref().is_some_and(|m| m.contains("protocol")), "{message:?}");
-    assert!(matches!(policy, VdiEvent::FailedClosed { reason: VdiDisconnectReason::EndpointUnsupported, .. }));
+    assert!(
+        message.as_deref().is_some_and(|m| m.contains("protocol")),
+        "{message:?}"
+    );
+    assert!(matches!(
+        policy,
+        VdiEvent::FailedClosed {
+            reason: VdiDisconnectReason::EndpointUnsupported,
+            ..
+        }
+    ));
     let (source, sink, _) = desktop_audio();
-    let error = desktop.open_peer(Default::default(), source, sink).await.err().expect("refused");
-    assert_eq!(error.disconnect_reason(), Some(&VdiDisconnectReason::EndpointUnsupported));
+    let error = desktop
+        .open_peer(Default::default(), source, sink)
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(
+        error.disconnect_reason(),
+        Some(&VdiDisconnectReason::EndpointUnsupported)
+    );
     engine.shutdown().await;
 }
 
@@ -116,7 +205,13 @@ async fn an_endpoint_that_cannot_redirect_says_so() {
     let (reason, message, policy) = disconnected_then_policy(&mut events).await;
     assert_eq!(reason, VdiDisconnectReason::EndpointUnsupported);
     assert_eq!(message.as_deref(), Some("Unsupported endpoint connected"));
-    assert!(matches!(policy, VdiEvent::FallbackEngaged { reason: VdiDisconnectReason::EndpointUnsupported, .. }));
+    assert!(matches!(
+        policy,
+        VdiEvent::FallbackEngaged {
+            reason: VdiDisconnectReason::EndpointUnsupported,
+            ..
+        }
+    ));
     engine.shutdown().await;
 }
 
@@ -125,17 +220,30 @@ async fn a_second_desktop_is_refused_while_the_first_is_connected() {
     let (config, _) = engine_config();
     let engine = start_engine(config).await;
     let (_first, mut first_events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
-    wait_vdi(&mut first_events, |e| matches!(e, VdiEvent::ClientConnected(_)).then_some(())).await;
+    wait_vdi(&mut first_events, |e| {
+        matches!(e, VdiEvent::ClientConnected(_)).then_some(())
+    })
+    .await;
     let (_second, mut events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
     let (reason, message, _) = disconnected_then_policy(&mut events).await;
-    assert!(matches!(reason, VdiDisconnectReason::Failure(_)), "{reason:?}");
-    assert!(message.as_deref().is_some_and(|m| m.contains("another desktop")), "{message:?}");
+    assert!(
+        matches!(reason, VdiDisconnectReason::Failure(_)),
+        "{reason:?}"
+    );
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|m| m.contains("another desktop")),
+        "{message:?}"
+    );
     engine.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_engine_killed_mid_call_disconnects_the_call_and_applies_the_policy() {
-    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let turn = SimTurnServer::start("sim-secret")
+        .await
+        .expect("TURN server");
     let (config, engine_heard) = engine_config();
     let engine = start_engine(config).await;
     let (desktop, mut events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
@@ -145,24 +253,64 @@ async fn an_engine_killed_mid_call_disconnects_the_call_and_applies_the_policy()
         move |reason| cleaned.lock().expect("lock").push(reason.clone())
     }));
     let (source, sink, _) = desktop_audio();
-    let (agent, mut agent_events, _) = desktop.open_peer(relay_config(&turn, "agent"), source, sink).await.expect("redirected");
+    let (agent, mut agent_events, _) = desktop
+        .open_peer(relay_config(&turn, "agent"), source, sink)
+        .await
+        .expect("redirected");
     let customer = customer(&turn).await;
     negotiate(&agent, &customer).await;
-    wait_media(&mut agent_events, |e| (*e == MediaEvent::Connected).then_some(())).await;
-    assert!(has_tone(&next_audio(&engine_heard, 0.5).await, CUSTOMER_TONE));
+    wait_media(&mut agent_events, |e| {
+        (*e == MediaEvent::Connected).then_some(())
+    })
+    .await;
+    assert!(has_tone(
+        &next_audio(&engine_heard, 0.5).await,
+        CUSTOMER_TONE
+    ));
 
     engine.kill();
     let (reason, _, policy) = disconnected_then_policy(&mut events).await;
     assert_eq!(reason, VdiDisconnectReason::EndpointDisconnected);
-    assert!(matches!(policy, VdiEvent::FailedClosed { reason: VdiDisconnectReason::EndpointDisconnected, .. }), "{policy:?}");
-    wait_media(&mut agent_events, |e| (*e == MediaEvent::Failed).then_some(())).await;
-    assert!(agent.stats().await.is_err(), "the call's media is torn down");
-    assert_eq!(cleaned.lock().expect("lock").as_slice(), [VdiDisconnectReason::EndpointDisconnected]);
+    assert!(
+        matches!(
+            policy,
+            VdiEvent::FailedClosed {
+                reason: VdiDisconnectReason::EndpointDisconnected,
+                ..
+            }
+        ),
+        "{policy:?}"
+    );
+    wait_media(&mut agent_events, |e| {
+        (*e == MediaEvent::Failed).then_some(())
+    })
+    .await;
+    assert!(
+        agent.stats().await.is_err(),
+        "the call's media is torn down"
+    );
+    assert_eq!(
+        cleaned.lock().expect("lock").as_slice(),
+        [VdiDisconnectReason::EndpointDisconnected]
+    );
 
     // The next call follows the policy: fail-closed, with the reason of the reconnect attempt.
     let (source, sink, _) = desktop_audio();
-    let error = desktop.open_peer(relay_config(&turn, "agent"), source, sink).await.err().expect("refused");
-    assert!(matches!(error, VdiError::RedirectionUnavailable { reason: VdiDisconnectReason::Failure(FailureKind::Transport), .. }), "{error}");
+    let error = desktop
+        .open_peer(relay_config(&turn, "agent"), source, sink)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            error,
+            VdiError::RedirectionUnavailable {
+                reason: VdiDisconnectReason::Failure(FailureKind::Transport),
+                ..
+            }
+        ),
+        "{error}"
+    );
     customer.peer.close().await.expect("closed");
     turn.stop().await;
 }

@@ -23,4 +23,19 @@ pub enum AudioError {
     /// The other end of a channel source or sink is gone.
     #[error("audio channel closed")]
     Closed,
+    /// Input that cannot be used as given: a frame of the wrong size, an unknown DTMF digit.
+    #[error("invalid audio input: {0}")]
+    InvalidInput(String),
+}
+
+impl AudioError {
+    /// Whether the stream is over for good because the other end went away.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed)
+    }
+
+    /// Whether the caller passed something unusable (as opposed to a failure of the I/O).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput(_))
+    }
 }

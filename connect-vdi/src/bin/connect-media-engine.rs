@@ -43,7 +43,8 @@ struct Args {
 
 fn token(args: &Args) -> Result<String, String> {
     let token = match &args.token_file {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("token file {}: {e}", path.display()))?,
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("token file {}: {e}", path.display()))?,
         None => std::env::var(connect_vdi::platform::ENV_ENGINE_TOKEN)
             .map_err(|_| "give --token-file or set CONNECT_VDI_ENGINE_TOKEN".to_owned())?,
     };
@@ -57,7 +58,10 @@ fn token(args: &Args) -> Result<String, String> {
 fn devices(args: &Args) -> Result<DeviceSet, String> {
     let input = match &args.input_wav {
         Some(path) => InputSpec::Wav(path.clone()),
-        None => InputSpec::Tone { freq_hz: args.tone, level_dbfs: -12.0 },
+        None => InputSpec::Tone {
+            freq_hz: args.tone,
+            level_dbfs: -12.0,
+        },
     };
     let speaker: Box<dyn connect_softphone::audio::AudioSink> = match &args.record {
         Some(path) => Box::new(WavFileSink::create(path).map_err(|e| format!("record file: {e}"))?),
@@ -75,7 +79,9 @@ async fn run(args: Args) -> Result<(), String> {
         tracing::warn!("this build has no live audio backend: using the fake devices");
     }
     let config = EngineConfig::new(token(&args)?, devices(&args)?);
-    let engine = EndpointEngine::start(config, &args.listen).await.map_err(|e| e.to_string())?;
+    let engine = EndpointEngine::start(config, &args.listen)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "{}", engine.url());
     let _ = stdout.flush();
@@ -108,8 +114,14 @@ async fn wait_for_stop() {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt().with_max_level(args.log_level).with_writer(std::io::stderr).init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    tracing_subscriber::fmt()
+        .with_max_level(args.log_level)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("connect-media-engine: {e}");

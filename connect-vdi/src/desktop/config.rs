@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::platform::EngineEndpoint;
-use crate::protocol::NameVersion;
 use crate::protocol::codes::PROTOCOL_VERSION;
+use crate::protocol::NameVersion;
 use crate::VdiError;
 
 /// What happens to a call's media when redirection is unavailable. Never silent: both
@@ -83,20 +83,28 @@ impl EngineClientConfig {
             return Ok(());
         }
         let Some(rest) = url.strip_prefix("ws://") else {
-            return Err(VdiError::Config(format!("engine URL must be ws:// or wss://: {url}")));
+            return Err(VdiError::Config(format!(
+                "engine URL must be ws:// or wss://: {url}"
+            )));
         };
         let authority = rest.split('/').next().unwrap_or_default();
         let host = if let Some(v6) = authority.strip_prefix('[') {
             v6.split(']').next().unwrap_or_default()
         } else {
-            authority.rsplit_once(':').map_or(authority, |(host, _)| host)
+            authority
+                .rsplit_once(':')
+                .map_or(authority, |(host, _)| host)
         };
         let loopback = host == "localhost"
-            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
         if loopback {
             Ok(())
         } else {
-            Err(VdiError::Config(format!("ws:// is allowed only to loopback; use wss:// for {host}")))
+            Err(VdiError::Config(format!(
+                "ws:// is allowed only to loopback; use wss:// for {host}"
+            )))
         }
     }
 }

@@ -8,7 +8,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::link::{Link, LinkLoss};
 use super::EngineClientConfig;
 use crate::platform::VdiClientInfo;
-use crate::protocol::codes::{NO_COMMON_VERSION, UNAUTHORIZED};
+use crate::protocol::codes::{INVALID_STATE, NO_COMMON_VERSION, UNAUTHORIZED};
 use crate::protocol::{HelloParams, HelloResult, Notification, Request};
 use crate::{FailureKind, VdiDisconnectReason, VdiError};
 
@@ -19,7 +19,10 @@ pub(crate) struct Established {
 }
 
 fn failure(kind: FailureKind, message: String) -> LinkLoss {
-    LinkLoss { reason: VdiDisconnectReason::Failure(kind), message: Some(message) }
+    LinkLoss {
+        reason: VdiDisconnectReason::Failure(kind),
+        message: Some(message),
+    }
 }
 
 /// Runs the handshake.
@@ -32,33 +35,62 @@ pub(crate) async fn establish(config: &EngineClientConfig) -> Result<Established
         client: config.client.clone(),
         desktop_id: config.desktop_id.clone(),
     });
-    let result: HelloResult = link.call(&hello, config.hello_timeout).await.map_err(|error| match error {
-        VdiError::Rpc { code: UNAUTHORIZED, message, .. } => {
-            failure(FailureKind::AuthRejected, format!("pairing token rejected: {message}"))
-        }
-        VdiError::Rpc { code: NO_COMMON_VERSION, message, .. } => LinkLoss {
-            reason: VdiDisconnectReason::EndpointUnsupported,
-            message: Some(format!("no common protocol version (desktop offers {:?}): {message}", config.protocols)),
-        },
-        VdiError::RequestTimeout { after, .. } => {
-            failure(FailureKind::ReadinessTimeout, format!("no hello reply within {after:?}"))
-        }
-        VdiError::Disconnected { .. } => link.loss().unwrap_or(LinkLoss {
-            reason: VdiDisconnectReason::EndpointDisconnected,
-            message: Some("engine closed during hello".into()),
-        }),
-        other => failure(FailureKind::ProtocolMismatch, format!("hello failed: {other}")),
-    })?;
+    let result: HelloResult = link
+        .call(&hello, config.hello_timeout)
+        .await
+        .map_err(|error| match error {
+            VdiError::Rpc {
+                code: UNAUTHORIZED,
+                message,
+                ..
+            } => failure(
+                FailureKind::AuthRejected,
+                format!("pairing token rejected: {message}"),
+            ),
+            VdiError::Rpc {
+                code: NO_COMMON_VERSION,
+                message,
+                ..
+            } => LinkLoss {
+                reason: VdiDisconnectReason::EndpointUnsupported,
+                message: Some(format!(
+                    "no common protocol version (desktop offers {:?}): {message}",
+                    config.protocols
+                )),
+            },
+            VdiError::Rpc {
+                code: INVALID_STATE,
+                message,
+                ..
+            } => failure(FailureKind::Transport, format!("engine busy: {message}")),
+            VdiError::RequestTimeout { after, .. } => failure(
+                FailureKind::ReadinessTimeout,
+                format!("no hello reply within {after:?}"),
+            ),
+            VdiError::Disconnected { .. } => link.loss().unwrap_or(LinkLoss {
+                reason: VdiDisconnectReason::EndpointDisconnected,
+                message: Some("engine closed during hello".into()),
+            }),
+            other => failure(
+                FailureKind::ProtocolMismatch,
+                format!("hello failed: {other}"),
+            ),
+        })?;
     if !config.protocols.contains(&result.protocol) {
         return Err(LinkLoss {
             reason: VdiDisconnectReason::EndpointUnsupported,
-            message: Some(format!("engine chose protocol {} (desktop offers {:?})", result.protocol, config.protocols)),
+            message: Some(format!(
+                "engine chose protocol {} (desktop offers {:?})",
+                result.protocol, config.protocols
+            )),
         });
     }
     let wait = async {
         loop {
             match notifications.recv().await {
-                Ok(Notification::Connected(params)) => return Ok(VdiClientInfo::from_engine(&params)),
+                Ok(Notification::Connected(params)) => {
+                    return Ok(VdiClientInfo::from_engine(&params))
+                }
                 Ok(Notification::Disconnected(p)) => {
                     return Err(LinkLoss {
                         reason: VdiDisconnectReason::from_wire(&p.reason, p.message.as_deref()),

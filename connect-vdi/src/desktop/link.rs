@@ -59,14 +59,17 @@ impl Link {
             .as_str()
             .into_client_request()
             .map_err(|e| transport(e.to_string()))?;
-        request
-            .headers_mut()
-            .insert("Sec-WebSocket-Protocol", HeaderValue::from_static(SUBPROTOCOL));
-        let (socket, response) =
-            tokio::time::timeout(config.hello_timeout, tokio_tungstenite::connect_async(request))
-                .await
-                .map_err(|_| transport(format!("no handshake within {:?}", config.hello_timeout)))?
-                .map_err(|e| transport(e.to_string()))?;
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_static(SUBPROTOCOL),
+        );
+        let (socket, response) = tokio::time::timeout(
+            config.hello_timeout,
+            tokio_tungstenite::connect_async(request),
+        )
+        .await
+        .map_err(|_| transport(format!("no handshake within {:?}", config.hello_timeout)))?
+        .map_err(|e| transport(e.to_string()))?;
         let agreed = response
             .headers()
             .get("Sec-WebSocket-Protocol")
@@ -74,7 +77,9 @@ impl Link {
         if agreed != Some(SUBPROTOCOL) {
             return Err(LinkLoss {
                 reason: VdiDisconnectReason::Failure(FailureKind::ProtocolMismatch),
-                message: Some(format!("the engine did not agree to subprotocol {SUBPROTOCOL} ({agreed:?})")),
+                message: Some(format!(
+                    "the engine did not agree to subprotocol {SUBPROTOCOL} ({agreed:?})"
+                )),
             });
         }
         let (out, out_rx) = mpsc::unbounded_channel();
@@ -89,7 +94,14 @@ impl Link {
             lost_tx,
             (config.ping_interval, config.liveness_timeout),
         ));
-        Ok(Arc::new(Self { out, pending, next_id: AtomicI64::new(1), notifications, lost, driver }))
+        Ok(Arc::new(Self {
+            out,
+            pending,
+            next_id: AtomicI64::new(1),
+            notifications,
+            lost,
+            driver,
+        }))
     }
 
     /// A subscription to the engine's notifications, in order.
@@ -100,10 +112,11 @@ impl Link {
     /// Resolves once the link is lost, with why.
     pub(crate) async fn lost(&self) -> LinkLoss {
         let mut lost = self.lost.clone();
-        match lost.wait_for(Option::is_some).await {
-            Ok(loss) => loss.clone().unwrap_or_else(|| unreachable_loss()),
-            Err(_) => unreachable_loss(),
-        }
+        let loss = lost
+            .wait_for(Option::is_some)
+            .await
+            .map(|loss| loss.clone());
+        loss.ok().flatten().unwrap_or_else(unreachable_loss)
     }
 
     /// The loss, if the link is already gone.
@@ -118,13 +131,19 @@ impl Link {
         timeout: Duration,
     ) -> Result<R, VdiError> {
         if let Some(loss) = self.loss() {
-            return Err(VdiError::Disconnected { reason: loss.reason });
+            return Err(VdiError::Disconnected {
+                reason: loss.reason,
+            });
         }
         let method = request.method();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         lock(&self.pending).insert(id, tx);
-        let frame = Frame::Request { id: RequestId::Number(id), method: method.to_owned(), params: request.params() };
+        let frame = Frame::Request {
+            id: RequestId::Number(id),
+            method: method.to_owned(),
+            params: request.params(),
+        };
         if self.out.send(Message::text(frame.to_text())).is_err() {
             lock(&self.pending).remove(&id);
             return Err(self.disconnected());
@@ -132,12 +151,19 @@ impl Link {
         let outcome = match tokio::time::timeout(timeout, rx).await {
             Err(_) => {
                 lock(&self.pending).remove(&id);
-                return Err(VdiError::RequestTimeout { method, after: timeout });
+                return Err(VdiError::RequestTimeout {
+                    method,
+                    after: timeout,
+                });
             }
             Ok(Err(_)) => return Err(self.disconnected()),
             Ok(Ok(outcome)) => outcome,
         };
-        let value = outcome.map_err(|e| VdiError::Rpc { method, code: e.code, message: e.message })?;
+        let value = outcome.map_err(|e| VdiError::Rpc {
+            method,
+            code: e.code,
+            message: e.message,
+        })?;
         serde_json::from_value(value).map_err(|e| {
             warn!(target: "connect_vdi::protocol", method, error = %e, "malformed result from the engine");
             VdiError::Protocol(format!("{method} result: {e}"))
@@ -146,7 +172,9 @@ impl Link {
 
     fn disconnected(&self) -> VdiError {
         VdiError::Disconnected {
-            reason: self.loss().map_or(VdiDisconnectReason::EndpointDisconnected, |l| l.reason),
+            reason: self
+                .loss()
+                .map_or(VdiDisconnectReason::EndpointDisconnected, |l| l.reason),
         }
     }
 
@@ -157,14 +185,18 @@ impl Link {
 }
 
 fn unreachable_loss() -> LinkLoss {
-    LinkLoss { reason: VdiDisconnectReason::EndpointDisconnected, message: Some("link driver ended".into()) }
+    LinkLoss {
+        reason: VdiDisconnectReason::EndpointDisconnected,
+        message: Some("link driver ended".into()),
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn drive(
     socket: Socket,
@@ -235,21 +267,30 @@ async fn drive(
 }
 
 /// Handles one text frame; returns the loss a `disconnected` notification announces.
-fn on_text(text: &str, pending: &Pending, notifications: &broadcast::Sender<Notification>) -> Option<LinkLoss> {
+fn on_text(
+    text: &str,
+    pending: &Pending,
+    notifications: &broadcast::Sender<Notification>,
+) -> Option<LinkLoss> {
     match Frame::parse(text) {
-        Ok(Frame::Response { id: RequestId::Number(id), outcome }) => {
-            match lock(pending).remove(&id) {
-                Some(waiter) => {
-                    let _ = waiter.send(outcome);
-                }
-                None => warn!(target: "connect_vdi::protocol", id, "response to no pending request ignored"),
+        Ok(Frame::Response {
+            id: RequestId::Number(id),
+            outcome,
+        }) => match lock(pending).remove(&id) {
+            Some(waiter) => {
+                let _ = waiter.send(outcome);
             }
-        }
+            None => {
+                warn!(target: "connect_vdi::protocol", id, "response to no pending request ignored")
+            }
+        },
         Ok(Frame::Response { id, .. }) => {
             warn!(target: "connect_vdi::protocol", ?id, "response with a foreign id ignored");
         }
         Ok(Frame::Notification { method, params }) => match Notification::parse(&method, params) {
-            Ok(Notification::Unknown(name)) => debug!(target: "connect_vdi::protocol", %name, "unknown notification ignored"),
+            Ok(Notification::Unknown(name)) => {
+                debug!(target: "connect_vdi::protocol", %name, "unknown notification ignored")
+            }
             Ok(notification) => {
                 let loss = match &notification {
                     Notification::Disconnected(p) => Some(LinkLoss {
@@ -261,12 +302,16 @@ fn on_text(text: &str, pending: &Pending, notifications: &broadcast::Sender<Noti
                 let _ = notifications.send(notification);
                 return loss;
             }
-            Err(e) => warn!(target: "connect_vdi::protocol", error = %e, "malformed notification ignored"),
+            Err(e) => {
+                warn!(target: "connect_vdi::protocol", error = %e, "malformed notification ignored")
+            }
         },
         Ok(Frame::Request { method, .. }) => {
             warn!(target: "connect_vdi::protocol", %method, "the engine sent a request; ignored");
         }
-        Err(e) => warn!(target: "connect_vdi::protocol", error = %e, "malformed frame from the engine ignored"),
+        Err(e) => {
+            warn!(target: "connect_vdi::protocol", error = %e, "malformed frame from the engine ignored")
+        }
     }
     None
 }

@@ -42,8 +42,8 @@ pub(crate) struct RedirectedPeer {
 
 fn codec_name(codec: AudioCodec) -> String {
     match codec {
-        AudioCodec::Opus => "opus".into(),
         AudioCodec::Pcmu => "pcmu".into(),
+        _ => "opus".into(),
     }
 }
 
@@ -55,9 +55,16 @@ impl RedirectedPeer {
         config: &PeerConfig,
     ) -> Result<(Arc<dyn MediaPeer>, MediaEvents), VdiError> {
         let timeouts = &inner.config;
-        let device_id = inner.selected_input.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let device_id = inner
+            .selected_input
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         let gum = Request::GetUserMedia(GetUserMediaParams {
-            audio: AudioConstraints { device_id, ..AudioConstraints::default() },
+            audio: AudioConstraints {
+                device_id,
+                ..AudioConstraints::default()
+            },
             video: None,
         });
         let stream: GetUserMediaResult = link.call(&gum, timeouts.get_user_media_timeout).await?;
@@ -127,23 +134,46 @@ impl RedirectedPeer {
     }
 
     /// `createOffer` → munge → `setLocalDescription` → candidates until `null` or the deadline.
-    async fn offer(&self, ice_restart: bool, ice_servers: Option<Vec<IceServer>>) -> Result<SessionDescription, MediaError> {
+    async fn offer(
+        &self,
+        ice_restart: bool,
+        ice_servers: Option<Vec<IceServer>>,
+    ) -> Result<SessionDescription, MediaError> {
         self.ensure_open()?;
-        let urls: Vec<String> = ice_servers.as_ref().unwrap_or(&self.config.ice_servers).iter().flat_map(|s| s.urls.clone()).collect();
+        let urls: Vec<String> = ice_servers
+            .as_ref()
+            .unwrap_or(&self.config.ice_servers)
+            .iter()
+            .flat_map(|s| s.urls.clone())
+            .collect();
         let timeouts = &self.inner.config;
-        let create = Request::CreateOffer(CreateOfferParams { pc_id: self.pc_id.clone(), ice_restart, ice_servers });
+        let create = Request::CreateOffer(CreateOfferParams {
+            pc_id: self.pc_id.clone(),
+            ice_restart,
+            ice_servers,
+        });
         let offer: SdpResult = self
             .link
-            .call(&create, timeouts.request_timeout + timeouts.gathering_timeout)
+            .call(
+                &create,
+                timeouts.request_timeout + timeouts.gathering_timeout,
+            )
             .await
             .map_err(|e| MediaError::CreateDescription(e.to_string()))?;
         let sdp = munge_offer(
             &offer.sdp,
-            MungeOptions { enable_opus_dtx: self.config.enable_opus_dtx, force_audio_codec: self.config.force_audio_codec },
+            MungeOptions {
+                enable_opus_dtx: self.config.enable_opus_dtx,
+                force_audio_codec: self.config.force_audio_codec,
+            },
         );
         let mut candidates = self.candidates.lock().await;
         while candidates.try_recv().is_ok() {}
-        let set = Request::SetLocalDescription(SetLocalDescriptionParams { pc_id: self.pc_id.clone(), kind: SdpType::Offer, sdp: sdp.clone() });
+        let set = Request::SetLocalDescription(SetLocalDescriptionParams {
+            pc_id: self.pc_id.clone(),
+            kind: SdpType::Offer,
+            sdp: sdp.clone(),
+        });
         self.link
             .call::<Empty>(&set, timeouts.request_timeout)
             .await
@@ -160,11 +190,17 @@ impl RedirectedPeer {
         if gathered.is_empty() {
             return Err(MediaError::NoCandidates { urls });
         }
-        Ok(SessionDescription { sdp, candidates: gathered })
+        Ok(SessionDescription {
+            sdp,
+            candidates: gathered,
+        })
     }
 
     async fn request(&self, request: Request) -> Result<(), VdiError> {
-        self.link.call::<Empty>(&request, self.inner.config.request_timeout).await.map(|_| ())
+        self.link
+            .call::<Empty>(&request, self.inner.config.request_timeout)
+            .await
+            .map(|_| ())
     }
 }
 
@@ -186,23 +222,36 @@ impl MediaPeer for RedirectedPeer {
             sdp: answer.sdp,
             candidates: answer.candidates,
         });
-        self.request(set).await.map_err(|e| MediaError::SetRemoteDescription(e.to_string()))?;
+        self.request(set)
+            .await
+            .map_err(|e| MediaError::SetRemoteDescription(e.to_string()))?;
         let _ = self.events.send(MediaEvent::CodecsNegotiated(negotiated));
         Ok(())
     }
 
-    async fn accept_offer(&self, _offer: SessionDescription) -> Result<SessionDescription, MediaError> {
-        Err(MediaError::InvalidState("a redirected peer makes offers; it does not answer them"))
+    async fn accept_offer(
+        &self,
+        _offer: SessionDescription,
+    ) -> Result<SessionDescription, MediaError> {
+        Err(MediaError::InvalidState(
+            "a redirected peer makes offers; it does not answer them",
+        ))
     }
 
-    async fn restart_ice(&self, ice_servers: Vec<IceServer>) -> Result<SessionDescription, MediaError> {
+    async fn restart_ice(
+        &self,
+        ice_servers: Vec<IceServer>,
+    ) -> Result<SessionDescription, MediaError> {
         self.offer(true, Some(ice_servers)).await
     }
 
     fn set_muted(&self, muted: bool) {
         self.muted.store(muted, Ordering::Relaxed);
         let (link, timeout) = (Arc::clone(&self.link), self.inner.config.request_timeout);
-        let request = Request::Mute(MuteParams { track_id: self.track_id.clone(), muted });
+        let request = Request::Mute(MuteParams {
+            track_id: self.track_id.clone(),
+            muted,
+        });
         tokio::spawn(async move {
             if let Err(error) = link.call::<Empty>(&request, timeout).await {
                 warn!(target: "connect_vdi", %error, muted, "mute on the endpoint failed");
@@ -219,12 +268,16 @@ impl MediaPeer for RedirectedPeer {
     }
 
     async fn send_dtmf(&self, _digits: &str) -> Result<(), MediaError> {
-        Err(MediaError::InvalidState("RFC 4733 DTMF is not redirected; use CTI DTMF"))
+        Err(MediaError::InvalidState(
+            "RFC 4733 DTMF is not redirected; use CTI DTMF",
+        ))
     }
 
     async fn stats(&self) -> Result<MediaStats, MediaError> {
         self.ensure_open()?;
-        let request = Request::GetStats(PcRef { pc_id: self.pc_id.clone() });
+        let request = Request::GetStats(PcRef {
+            pc_id: self.pc_id.clone(),
+        });
         let result: StatsResult = self
             .link
             .call(&request, self.inner.config.request_timeout)
@@ -242,10 +295,18 @@ impl MediaPeer for RedirectedPeer {
             return Ok(());
         }
         self.watcher.abort();
-        let _ = self.events.send(MediaEvent::IceStateChanged(IceState::Closed));
+        let _ = self
+            .events
+            .send(MediaEvent::IceStateChanged(IceState::Closed));
         for close in [
-            CloseParams { pc_id: Some(self.pc_id.clone()), ..Default::default() },
-            CloseParams { stream_id: Some(self.stream_id.clone()), ..Default::default() },
+            CloseParams {
+                pc_id: Some(self.pc_id.clone()),
+                ..Default::default()
+            },
+            CloseParams {
+                stream_id: Some(self.stream_id.clone()),
+                ..Default::default()
+            },
         ] {
             if let Err(error) = self.request(Request::Close(close)).await {
                 warn!(target: "connect_vdi", %error, pc_id = %self.pc_id, "closing on the endpoint failed");
@@ -260,7 +321,10 @@ impl Drop for RedirectedPeer {
         self.watcher.abort();
         if !self.closed.swap(true, Ordering::AcqRel) {
             let (link, timeout) = (Arc::clone(&self.link), Duration::from_secs(5));
-            let close = Request::Close(CloseParams { pc_id: Some(self.pc_id.clone()), ..Default::default() });
+            let close = Request::Close(CloseParams {
+                pc_id: Some(self.pc_id.clone()),
+                ..Default::default()
+            });
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(async move {
                     let _ = link.call::<Empty>(&close, timeout).await;
@@ -309,7 +373,9 @@ async fn watch(
                 let _ = candidates.send(c.to_candidate());
             }
             Ok(Notification::IceStateChange(s)) if s.pc_id == pc_id => {
-                let Some(state) = ice_state(&s.ice) else { continue };
+                let Some(state) = ice_state(&s.ice) else {
+                    continue;
+                };
                 if last.0 != Some(state) {
                     let _ = events.send(MediaEvent::IceStateChanged(state));
                 }
@@ -326,7 +392,9 @@ async fn watch(
                 last = (Some(state), s.connection);
             }
             Ok(Notification::TrackStarted(t)) if t.pc_id == pc_id => {
-                let _ = events.send(MediaEvent::FirstPacketReceived { after: Duration::from_millis(t.first_packet_at) });
+                let _ = events.send(MediaEvent::FirstPacketReceived {
+                    after: Duration::from_millis(t.first_packet_at),
+                });
             }
             Ok(_) => {}
             Err(broadcast::error::RecvError::Lagged(dropped)) => {

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use connect_softphone::media::MediaEngine;
 
 use super::RedirectedMediaEngine;
-use crate::platform::{CleanupHandler, DeviceId, MediaDevice, VdiClientInfo, VdiEvents, VdiPlatform, VdiPlatformKind};
+use crate::platform::{
+    CleanupHandler, DeviceId, MediaDevice, VdiClientInfo, VdiEvents, VdiPlatform, VdiPlatformKind,
+};
 use crate::protocol::DeviceKind;
 use crate::VdiError;
 
@@ -54,7 +56,11 @@ impl VdiPlatform for EnginePlatform {
         self.engine.enumerate_devices().await
     }
 
-    async fn select_device(&self, kind: DeviceKind, id: &DeviceId) -> Result<MediaDevice, VdiError> {
+    async fn select_device(
+        &self,
+        kind: DeviceKind,
+        id: &DeviceId,
+    ) -> Result<MediaDevice, VdiError> {
         self.engine.select_device(kind, id).await
     }
 

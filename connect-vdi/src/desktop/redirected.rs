@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use connect_softphone::audio::{AudioSink, AudioSource};
-use connect_softphone::media::{MediaEngine, MediaError, MediaEvents, MediaPeer, PeerConfig, WebRtcEngine};
+use connect_softphone::media::{
+    MediaEngine, MediaError, MediaEvents, MediaPeer, PeerConfig, WebRtcEngine,
+};
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{error, info, warn};
 
@@ -14,7 +16,10 @@ use super::handshake::establish;
 use super::link::{Link, LinkLoss};
 use super::peer::RedirectedPeer;
 use super::{EngineClientConfig, FallbackPolicy};
-use crate::platform::{CleanupHandler, EngineEndpoint, MediaDevice, PlatformHub, VdiClientInfo, VdiEvents, VdiPlatformKind};
+use crate::platform::{
+    CleanupHandler, EngineEndpoint, MediaDevice, PlatformHub, VdiClientInfo, VdiEvents,
+    VdiPlatformKind,
+};
 use crate::protocol::Notification;
 use crate::{VdiError, VdiEvent};
 
@@ -157,14 +162,24 @@ impl RedirectedMediaEngine {
 
     /// The endpoint's version block while connected.
     pub fn client_info(&self) -> Option<VdiClientInfo> {
-        self.inner.info.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.inner
+            .info
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Waits until redirection is ready, reconnecting if it is down.
     pub async fn when_connected(&self, timeout: Duration) -> Result<VdiClientInfo, VdiError> {
         match tokio::time::timeout(timeout, self.inner.link()).await {
-            Err(_) => Err(VdiError::ReadinessTimeout { kind: VdiPlatformKind::Engine, after: timeout }),
-            Ok(Err(loss)) => Err(VdiError::RedirectionUnavailable { reason: loss.reason, message: loss.message }),
+            Err(_) => Err(VdiError::ReadinessTimeout {
+                kind: VdiPlatformKind::Engine,
+                after: timeout,
+            }),
+            Ok(Err(loss)) => Err(VdiError::RedirectionUnavailable {
+                reason: loss.reason,
+                message: loss.message,
+            }),
             Ok(Ok(_)) => self.client_info().ok_or(VdiError::Disconnected {
                 reason: crate::VdiDisconnectReason::EndpointDisconnected,
             }),
@@ -184,16 +199,27 @@ impl RedirectedMediaEngine {
         let loss = match self.inner.link().await {
             Ok(link) => match RedirectedPeer::open(Arc::clone(&self.inner), link, &config).await {
                 Ok((peer, events)) => return Ok((peer, events, MediaPlacement::Redirected)),
-                Err(VdiError::Disconnected { reason }) => LinkLoss { reason, message: Some("engine lost while creating the call's media".into()) },
+                Err(VdiError::Disconnected { reason }) => LinkLoss {
+                    reason,
+                    message: Some("engine lost while creating the call's media".into()),
+                },
                 Err(other) => return Err(other),
             },
             Err(loss) => loss,
         };
         self.inner.announce_policy(&loss);
         match self.inner.policy {
-            FallbackPolicy::FailClosed => Err(VdiError::RedirectionUnavailable { reason: loss.reason, message: loss.message }),
+            FallbackPolicy::FailClosed => Err(VdiError::RedirectionUnavailable {
+                reason: loss.reason,
+                message: loss.message,
+            }),
             FallbackPolicy::InDesktop => {
-                let (peer, events) = self.inner.local.create_peer(config, source, sink).await.map_err(|e| VdiError::Media(e.to_string()))?;
+                let (peer, events) = self
+                    .inner
+                    .local
+                    .create_peer(config, source, sink)
+                    .await
+                    .map_err(|e| VdiError::Media(e.to_string()))?;
                 Ok((peer, events, MediaPlacement::InDesktop))
             }
         }
@@ -203,8 +229,14 @@ impl RedirectedMediaEngine {
     pub async fn shutdown(&self) {
         let state = self.inner.state.lock().await;
         if let State::Up(link) = &*state {
-            let close = crate::protocol::Request::Close(crate::protocol::CloseParams { all: true, ..Default::default() });
-            if let Err(e) = link.call::<serde_json::Value>(&close, self.inner.config.request_timeout).await {
+            let close = crate::protocol::Request::Close(crate::protocol::CloseParams {
+                all: true,
+                ..Default::default()
+            });
+            if let Err(e) = link
+                .call::<serde_json::Value>(&close, self.inner.config.request_timeout)
+                .await
+            {
                 warn!(target: "connect_vdi", error = %e, "close{{all}} failed");
             }
             link.close();
@@ -240,15 +272,22 @@ impl Inner {
         self.establish_locked(&mut state, true).await
     }
 
-    async fn establish_locked(self: &Arc<Self>, state: &mut State, restoring: bool) -> Result<Arc<Link>, LinkLoss> {
+    async fn establish_locked(
+        self: &Arc<Self>,
+        state: &mut State,
+        restoring: bool,
+    ) -> Result<Arc<Link>, LinkLoss> {
         match establish(&self.config).await {
             Ok(established) => {
                 info!(target: "connect_vdi", url = %self.config.endpoint.url, engine = ?established.info.client_version, "media redirection established");
-                *self.info.lock().unwrap_or_else(PoisonError::into_inner) = Some(established.info.clone());
+                *self.info.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(established.info.clone());
                 *state = State::Up(Arc::clone(&established.link));
-                self.hub.emit(VdiEvent::ClientConnected(established.info.clone()));
+                self.hub
+                    .emit(VdiEvent::ClientConnected(established.info.clone()));
                 if restoring {
-                    self.hub.emit(VdiEvent::RedirectionRestored(established.info));
+                    self.hub
+                        .emit(VdiEvent::RedirectionRestored(established.info));
                 }
                 tokio::spawn(monitor(Arc::downgrade(self), Arc::clone(&established.link)));
                 Ok(established.link)
@@ -273,7 +312,10 @@ impl Inner {
     fn disconnected(&self, loss: &LinkLoss) {
         error!(target: "connect_vdi", reason = %loss.reason, message = ?loss.message, "media redirection unavailable");
         *self.info.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        self.hub.emit(VdiEvent::ClientDisconnected { reason: loss.reason.clone(), message: loss.message.clone() });
+        self.hub.emit(VdiEvent::ClientDisconnected {
+            reason: loss.reason.clone(),
+            message: loss.message.clone(),
+        });
         self.hub.run_cleanup(&loss.reason);
     }
 
@@ -284,11 +326,19 @@ impl Inner {
         match self.policy {
             FallbackPolicy::FailClosed => {
                 error!(target: "connect_vdi::fallback", %platform, %reason, ?message, "fail-closed: call media refused while redirection is unavailable");
-                self.hub.emit(VdiEvent::FailedClosed { platform, reason, message });
+                self.hub.emit(VdiEvent::FailedClosed {
+                    platform,
+                    reason,
+                    message,
+                });
             }
             FallbackPolicy::InDesktop => {
                 warn!(target: "connect_vdi::fallback", %platform, %reason, ?message, "fallback: call media runs in the desktop while redirection is unavailable");
-                self.hub.emit(VdiEvent::FallbackEngaged { platform, reason, message });
+                self.hub.emit(VdiEvent::FallbackEngaged {
+                    platform,
+                    reason,
+                    message,
+                });
             }
         }
     }

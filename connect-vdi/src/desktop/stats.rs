@@ -7,7 +7,10 @@ use connect_softphone::media::{AudioCodec, MediaStats};
 use crate::protocol::StatsReport;
 
 fn seconds(value: Option<f64>) -> Duration {
-    value.filter(|v| v.is_finite() && *v >= 0.0).map(Duration::from_secs_f64).unwrap_or_default()
+    value
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or_default()
 }
 
 /// Folds a `getStats` report list into one snapshot.
@@ -26,7 +29,12 @@ pub fn media_stats(reports: &[StatsReport]) -> MediaStats {
             "outbound-rtp" => {
                 stats.packets_sent = report.packets_sent.unwrap_or_default();
                 stats.bytes_sent = report.bytes_sent.unwrap_or_default();
-                stats.codec = match report.mime_type.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                stats.codec = match report
+                    .mime_type
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
                     Some("audio/opus") => Some(AudioCodec::Opus),
                     Some("audio/pcmu") => Some(AudioCodec::Pcmu),
                     _ => stats.codec,

@@ -9,7 +9,9 @@ use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request as HttpRequest, Response};
+use tokio_tungstenite::tungstenite::handshake::server::{
+    ErrorResponse, Request as HttpRequest, Response,
+};
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
@@ -34,12 +36,16 @@ pub(super) struct Outbox(mpsc::UnboundedSender<Outgoing>);
 
 impl Outbox {
     pub(super) fn notify(&self, notification: &Notification) {
-        let _ = self.0.send(Outgoing::Text(notification.to_frame().to_text()));
+        let _ = self
+            .0
+            .send(Outgoing::Text(notification.to_frame().to_text()));
     }
 
     pub(super) fn reply<T: Serialize>(&self, id: RequestId, outcome: Result<T, RpcError>) {
         let outcome = outcome.map(|value| serde_json::to_value(value).unwrap_or_default());
-        let _ = self.0.send(Outgoing::Text(Frame::Response { id, outcome }.to_text()));
+        let _ = self
+            .0
+            .send(Outgoing::Text(Frame::Response { id, outcome }.to_text()));
     }
 
     pub(super) fn raw(&self, text: String) {
@@ -51,7 +57,12 @@ impl Outbox {
     }
 }
 
-fn negotiate_subprotocol(request: &HttpRequest, mut response: Response) -> Result<Response, ErrorResponse> {
+/// The handshake callback's signature is tungstenite's (its error type is an HTTP response).
+#[allow(clippy::result_large_err)]
+fn negotiate_subprotocol(
+    request: &HttpRequest,
+    mut response: Response,
+) -> Result<Response, ErrorResponse> {
     let offered = request
         .headers()
         .get_all("Sec-WebSocket-Protocol")
@@ -64,7 +75,10 @@ fn negotiate_subprotocol(request: &HttpRequest, mut response: Response) -> Resul
         *refusal.status_mut() = StatusCode::BAD_REQUEST;
         return Err(refusal);
     }
-    response.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static(SUBPROTOCOL));
+    response.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static(SUBPROTOCOL),
+    );
     Ok(response)
 }
 
@@ -73,7 +87,13 @@ pub(super) async fn serve(stream: TcpStream, server: Arc<ServerInner>, conn: u64
     let mut ws_config = WebSocketConfig::default();
     ws_config.max_message_size = Some(MAX_FRAME_BYTES);
     ws_config.max_frame_size = Some(MAX_FRAME_BYTES);
-    let socket = match tokio_tungstenite::accept_hdr_async_with_config(stream, negotiate_subprotocol, Some(ws_config)).await {
+    let socket = match tokio_tungstenite::accept_hdr_async_with_config(
+        stream,
+        negotiate_subprotocol,
+        Some(ws_config),
+    )
+    .await
+    {
         Ok(socket) => socket,
         Err(error) => {
             warn!(target: "connect_vdi::engine", conn, %error, "WebSocket handshake refused");
@@ -88,9 +108,13 @@ pub(super) async fn serve(stream: TcpStream, server: Arc<ServerInner>, conn: u64
         while let Some(outgoing) = out_rx.recv().await {
             let (message, last) = match outgoing {
                 Outgoing::Text(text) => (Message::text(text), false),
-                Outgoing::Close(code, reason) => {
-                    (Message::Close(Some(CloseFrame { code: CloseCode::from(code), reason: reason.into() })), true)
-                }
+                Outgoing::Close(code, reason) => (
+                    Message::Close(Some(CloseFrame {
+                        code: CloseCode::from(code),
+                        reason: reason.into(),
+                    })),
+                    true,
+                ),
             };
             if sink.send(message).await.is_err() || last {
                 break;
@@ -99,7 +123,8 @@ pub(super) async fn serve(stream: TcpStream, server: Arc<ServerInner>, conn: u64
         let _ = sink.close().await;
     });
     server.helper(writer.abort_handle());
-    let (requests_tx, mut requests_rx) = mpsc::unbounded_channel::<(RequestId, String, serde_json::Value)>();
+    let (requests_tx, mut requests_rx) =
+        mpsc::unbounded_channel::<(RequestId, String, serde_json::Value)>();
     let dispatcher = tokio::spawn({
         let (server, out) = (Arc::clone(&server), out.clone());
         async move {

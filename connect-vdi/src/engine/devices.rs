@@ -30,7 +30,10 @@ pub enum InputSpec {
 impl InputSpec {
     fn open(&self) -> Result<Box<dyn AudioSource>, AudioError> {
         Ok(match self {
-            Self::Tone { freq_hz, level_dbfs } => Box::new(ToneSource::new(*freq_hz, *level_dbfs)),
+            Self::Tone {
+                freq_hz,
+                level_dbfs,
+            } => Box::new(ToneSource::new(*freq_hz, *level_dbfs)),
             Self::Silence => Box::new(SilenceSource::new()),
             Self::Wav(path) => Box::new(WavFileSource::open(path)?.looping(true)),
         })
@@ -65,7 +68,9 @@ pub struct DeviceSet {
 
 impl std::fmt::Debug for DeviceSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceSet").field("devices", &self.list()).finish()
+        f.debug_struct("DeviceSet")
+            .field("devices", &self.list())
+            .finish()
     }
 }
 
@@ -78,16 +83,34 @@ impl Default for DeviceSet {
 impl DeviceSet {
     /// No devices.
     pub fn new() -> Self {
-        Self { state: Arc::new(Mutex::new(State { inputs: Vec::new(), outputs: Vec::new(), input: None, output: None })) }
+        Self {
+            state: Arc::new(Mutex::new(State {
+                inputs: Vec::new(),
+                outputs: Vec::new(),
+                input: None,
+                output: None,
+            })),
+        }
     }
 
     /// Fake devices for machines without audio hardware: a tone microphone, a silent one, and
     /// a discarding speaker (`--fake-devices`).
     pub fn fake(tone_hz: f64) -> Self {
         Self::new()
-            .with_input("tone", &format!("Tone {tone_hz} Hz"), InputSpec::Tone { freq_hz: tone_hz, level_dbfs: -12.0 })
+            .with_input(
+                "tone",
+                &format!("Tone {tone_hz} Hz"),
+                InputSpec::Tone {
+                    freq_hz: tone_hz,
+                    level_dbfs: -12.0,
+                },
+            )
             .with_input("silence", "Silence", InputSpec::Silence)
-            .with_output("null", "Null speaker", Box::new(connect_softphone::audio::NullSink::new()))
+            .with_output(
+                "null",
+                "Null speaker",
+                Box::new(connect_softphone::audio::NullSink::new()),
+            )
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -95,7 +118,13 @@ impl DeviceSet {
     }
 
     fn info(id: &str, kind: DeviceKind, label: &str) -> DeviceInfo {
-        DeviceInfo { device_id: id.to_owned(), kind, label: label.to_owned(), group_id: String::new(), is_default: false }
+        DeviceInfo {
+            device_id: id.to_owned(),
+            kind,
+            label: label.to_owned(),
+            group_id: String::new(),
+            is_default: false,
+        }
     }
 
     /// Adds a capture device (the first one is the default).
@@ -109,7 +138,10 @@ impl DeviceSet {
         {
             let mut state = self.lock();
             state.outputs.retain(|(d, _)| d.device_id != id);
-            state.outputs.push((Self::info(id, DeviceKind::AudioOutput, label), Arc::new(tokio::sync::Mutex::new(sink))));
+            state.outputs.push((
+                Self::info(id, DeviceKind::AudioOutput, label),
+                Arc::new(tokio::sync::Mutex::new(sink)),
+            ));
             state.output.get_or_insert_with(|| id.to_owned());
         }
         self
@@ -119,7 +151,9 @@ impl DeviceSet {
     pub fn plug_input(&self, id: &str, label: &str, spec: InputSpec) {
         let mut state = self.lock();
         state.inputs.retain(|(d, _)| d.device_id != id);
-        state.inputs.push((Self::info(id, DeviceKind::AudioInput, label), spec));
+        state
+            .inputs
+            .push((Self::info(id, DeviceKind::AudioInput, label), spec));
         state.input.get_or_insert_with(|| id.to_owned());
     }
 
@@ -152,24 +186,41 @@ impl DeviceSet {
     pub fn input(&self, id: Option<&str>) -> Option<DeviceInfo> {
         let state = self.lock();
         let id = id.or(state.input.as_deref())?;
-        state.inputs.iter().find(|(d, _)| d.device_id == id).map(|(d, _)| d.clone())
+        state
+            .inputs
+            .iter()
+            .find(|(d, _)| d.device_id == id)
+            .map(|(d, _)| d.clone())
     }
 
     /// Starts capturing from `id`.
     pub fn open_input(&self, id: &str) -> Result<Box<dyn AudioSource>, AudioError> {
         let spec = {
             let state = self.lock();
-            state.inputs.iter().find(|(d, _)| d.device_id == id).map(|(_, s)| s.clone())
+            state
+                .inputs
+                .iter()
+                .find(|(d, _)| d.device_id == id)
+                .map(|(_, s)| s.clone())
         };
-        spec.ok_or_else(|| AudioError::Device(format!("no capture device {id}")))?.open()
+        spec.ok_or_else(|| AudioError::Device(format!("no capture device {id}")))?
+            .open()
     }
 
     /// Selects a device; `None` when no device of that kind has this id.
     pub fn select(&self, kind: DeviceKind, id: &str) -> Option<DeviceInfo> {
         let mut state = self.lock();
         let found = match kind {
-            DeviceKind::AudioInput => state.inputs.iter().find(|(d, _)| d.device_id == id).map(|(d, _)| d.clone()),
-            DeviceKind::AudioOutput => state.outputs.iter().find(|(d, _)| d.device_id == id).map(|(d, _)| d.clone()),
+            DeviceKind::AudioInput => state
+                .inputs
+                .iter()
+                .find(|(d, _)| d.device_id == id)
+                .map(|(d, _)| d.clone()),
+            DeviceKind::AudioOutput => state
+                .outputs
+                .iter()
+                .find(|(d, _)| d.device_id == id)
+                .map(|(d, _)| d.clone()),
         }?;
         match kind {
             DeviceKind::AudioInput => state.input = Some(id.to_owned()),
@@ -180,13 +231,19 @@ impl DeviceSet {
 
     /// A sink that plays into whichever output is selected at each frame.
     pub fn playout(&self) -> Box<dyn AudioSink> {
-        Box::new(Playout { devices: self.clone() })
+        Box::new(Playout {
+            devices: self.clone(),
+        })
     }
 
     fn current_output(&self) -> Option<SharedSink> {
         let state = self.lock();
         let id = state.output.as_deref()?;
-        state.outputs.iter().find(|(d, _)| d.device_id == id).map(|(_, s)| Arc::clone(s))
+        state
+            .outputs
+            .iter()
+            .find(|(d, _)| d.device_id == id)
+            .map(|(_, s)| Arc::clone(s))
     }
 }
 
@@ -224,16 +281,30 @@ mod tests {
             .with_output("b", "B", Box::new(b.clone()));
         assert!(devices.select(DeviceKind::AudioOutput, "a").is_some());
         let mut playout = devices.playout();
-        playout.write_frame(&AudioFrame::silence(0)).await.expect("write");
+        playout
+            .write_frame(&AudioFrame::silence(0))
+            .await
+            .expect("write");
         assert!(devices.select(DeviceKind::AudioOutput, "b").is_some());
-        playout.write_frame(&AudioFrame::silence(960)).await.expect("write");
+        playout
+            .write_frame(&AudioFrame::silence(960))
+            .await
+            .expect("write");
         assert_eq!((a.len_samples(), b.len_samples()), (960, 960));
         assert!(devices.select(DeviceKind::AudioOutput, "tone").is_none());
         assert!(devices.select(DeviceKind::AudioInput, "silence").is_some());
         devices.unplug("silence");
-        assert_eq!(devices.input(None).map(|d| d.device_id), Some("tone".into()));
+        assert_eq!(
+            devices.input(None).map(|d| d.device_id),
+            Some("tone".into())
+        );
         assert!(devices.open_input("silence").is_err());
-        let defaults: Vec<_> = devices.list().into_iter().filter(|d| d.is_default).map(|d| d.device_id).collect();
+        let defaults: Vec<_> = devices
+            .list()
+            .into_iter()
+            .filter(|d| d.is_default)
+            .map(|d| d.device_id)
+            .collect();
         assert_eq!(defaults, ["tone", "b"]);
     }
 }

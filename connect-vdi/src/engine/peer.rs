@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use connect_softphone::media::{IceCandidate, IceState, MediaEvent, MediaEvents, MediaPeer, PeerConfig, SessionDescription};
+use connect_softphone::media::{
+    IceCandidate, IceState, MediaEvent, MediaEvents, MediaPeer, PeerConfig, SessionDescription,
+};
 use tokio::task::JoinHandle;
 
 use super::connection::Outbox;
@@ -35,15 +37,37 @@ pub(super) struct EnginePeer {
 
 impl EnginePeer {
     /// Wraps a new media peer and starts forwarding its events.
-    pub(super) fn new(pc_id: String, peer: Arc<dyn MediaPeer>, events: MediaEvents, config: PeerConfig, out: Outbox) -> Self {
-        let states = Arc::new(Mutex::new(States { ice: "new", connection: "new", gathering: "new" }));
+    pub(super) fn new(
+        pc_id: String,
+        peer: Arc<dyn MediaPeer>,
+        events: MediaEvents,
+        config: PeerConfig,
+        out: Outbox,
+    ) -> Self {
+        let states = Arc::new(Mutex::new(States {
+            ice: "new",
+            connection: "new",
+            gathering: "new",
+        }));
         let forwarder = tokio::spawn(forward(pc_id, events, Arc::clone(&states), out));
-        Self { peer, config, track: None, pending_offer: None, answered: false, early_candidates: Vec::new(), states, forwarder }
+        Self {
+            peer,
+            config,
+            track: None,
+            pending_offer: None,
+            answered: false,
+            early_candidates: Vec::new(),
+            states,
+            forwarder,
+        }
     }
 
     /// Records that gathering for the current offer finished.
     pub(super) fn gathered(&self) {
-        self.states.lock().unwrap_or_else(PoisonError::into_inner).gathering = "complete";
+        self.states
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .gathering = "complete";
     }
 
     /// Closes the media peer.

@@ -159,15 +159,21 @@ pub struct EndpointEngine {
 
 impl std::fmt::Debug for EndpointEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EndpointEngine").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("EndpointEngine")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
 impl EndpointEngine {
     /// Binds `listen` (loopback by default in deployments) and starts serving.
     pub async fn start(config: EngineConfig, listen: &str) -> Result<Self, VdiError> {
-        let listener = TcpListener::bind(listen).await.map_err(|e| VdiError::Transport(format!("bind {listen}: {e}")))?;
-        let addr = listener.local_addr().map_err(|e| VdiError::Transport(e.to_string()))?;
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|e| VdiError::Transport(format!("bind {listen}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| VdiError::Transport(e.to_string()))?;
         let inner = Arc::new(ServerInner {
             config,
             shutdown: watch::channel(false).0,
@@ -226,7 +232,13 @@ impl EndpointEngine {
     /// "engine shutting down"}`, every peer connection is closed, the listener stops.
     pub async fn shutdown(&self) {
         self.inner.shutdown.send_replace(true);
-        let tasks: Vec<_> = self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner).drain(..).collect();
+        let tasks: Vec<_> = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+            .collect();
         for task in tasks {
             let _ = task.await;
         }
@@ -234,10 +246,22 @@ impl EndpointEngine {
 
     /// Stops at once, as a crash would: no `disconnected`, sockets and peers dropped.
     pub fn kill(&self) {
-        for task in self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner).drain(..) {
+        for task in self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+        {
             task.abort();
         }
-        for task in self.inner.helpers.lock().unwrap_or_else(PoisonError::into_inner).drain(..) {
+        for task in self
+            .inner
+            .helpers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+        {
             task.abort();
         }
     }

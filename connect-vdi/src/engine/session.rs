@@ -48,7 +48,15 @@ fn media(error: impl std::fmt::Display) -> RpcError {
 
 impl Session {
     pub(super) fn new(conn: u64, server: Arc<ServerInner>, out: Outbox) -> Self {
-        Self { conn, server, out, authenticated: false, next: 0, streams: HashMap::new(), peers: HashMap::new() }
+        Self {
+            conn,
+            server,
+            out,
+            authenticated: false,
+            next: 0,
+            streams: HashMap::new(),
+            peers: HashMap::new(),
+        }
     }
 
     fn issue(&mut self, prefix: &str) -> String {
@@ -94,21 +102,35 @@ impl Session {
             FollowUp::None => {}
             FollowUp::Connected => match &self.server.config.unsupported {
                 Some(message) => {
-                    self.out.notify(&Notification::Disconnected(DisconnectedParams {
-                        reason: "endpointUnsupported".into(),
-                        message: Some(message.clone()),
-                    }));
+                    self.out
+                        .notify(&Notification::Disconnected(DisconnectedParams {
+                            reason: "endpointUnsupported".into(),
+                            message: Some(message.clone()),
+                        }));
                     self.out.close(1000, "endpoint unsupported");
                 }
-                None => self.out.notify(&Notification::Connected(self.server.connected_params())),
+                None => self
+                    .out
+                    .notify(&Notification::Connected(self.server.connected_params())),
             },
             FollowUp::Candidates(pc_id) => {
                 if let Some(peer) = self.peers.get(&pc_id) {
-                    let candidates = peer.pending_offer.as_ref().map(|o| o.candidates.clone()).unwrap_or_default();
+                    let candidates = peer
+                        .pending_offer
+                        .as_ref()
+                        .map(|o| o.candidates.clone())
+                        .unwrap_or_default();
                     for candidate in &candidates {
-                        self.out.notify(&Notification::IceCandidate(IceCandidateParams::new(&pc_id, Some(candidate))));
+                        self.out
+                            .notify(&Notification::IceCandidate(IceCandidateParams::new(
+                                &pc_id,
+                                Some(candidate),
+                            )));
                     }
-                    self.out.notify(&Notification::IceCandidate(IceCandidateParams::new(&pc_id, None)));
+                    self.out
+                        .notify(&Notification::IceCandidate(IceCandidateParams::new(
+                            &pc_id, None,
+                        )));
                 }
             }
             FollowUp::CloseAll => {
@@ -122,7 +144,9 @@ impl Session {
         match request {
             Request::Hello(p) => self.hello(p),
             Request::GetUserMedia(p) => self.get_user_media(p),
-            Request::EnumerateDevices => ok(DeviceList { devices: self.server.config.devices.list() }),
+            Request::EnumerateDevices => ok(DeviceList {
+                devices: self.server.config.devices.list(),
+            }),
             Request::CreatePeerConnection(p) => self.create_peer_connection(p).await,
             Request::AddTrack(p) => self.add_track(p).await,
             Request::CreateOffer(p) => self.create_offer(p).await,
@@ -133,21 +157,38 @@ impl Session {
             Request::SetDevice(p) => self.set_device(p).await,
             Request::Mute(p) => self.mute(p),
             Request::Close(p) => self.close(p).await,
-            _ => err(METHOD_NOT_FOUND, "not supported by this engine"),
         }
     }
 
     fn hello(&mut self, p: HelloParams) -> Reply {
         if self.authenticated {
-            return err(INVALID_STATE, "hello was already accepted on this connection");
+            return err(
+                INVALID_STATE,
+                "hello was already accepted on this connection",
+            );
         }
         let config = &self.server.config;
-        if !constant_time_eq(p.token.expose().as_bytes(), config.token.expose().as_bytes()) {
+        if !constant_time_eq(
+            p.token.expose().as_bytes(),
+            config.token.expose().as_bytes(),
+        ) {
             warn!(target: "connect_vdi::engine", conn = self.conn, desktop = %p.desktop_id, "wrong pairing token");
             return err(UNAUTHORIZED, "wrong pairing token");
         }
-        let Some(protocol) = p.protocols.iter().copied().filter(|v| config.protocols.contains(v)).max() else {
-            return err(NO_COMMON_VERSION, format!("engine speaks {:?}, desktop offers {:?}", config.protocols, p.protocols));
+        let Some(protocol) = p
+            .protocols
+            .iter()
+            .copied()
+            .filter(|v| config.protocols.contains(v))
+            .max()
+        else {
+            return err(
+                NO_COMMON_VERSION,
+                format!(
+                    "engine speaks {:?}, desktop offers {:?}",
+                    config.protocols, p.protocols
+                ),
+            );
         };
         if !self.server.claim(self.conn) {
             return err(INVALID_STATE, "another desktop is connected");
@@ -157,22 +198,50 @@ impl Session {
         ok(HelloResult {
             protocol,
             engine: config.engine.clone(),
-            capabilities: Capabilities { early_media: true, ice_restart: true, codecs: vec!["opus".into(), "pcmu".into()], video: false },
+            capabilities: Capabilities {
+                early_media: true,
+                ice_restart: true,
+                codecs: vec!["opus".into(), "pcmu".into()],
+                video: false,
+            },
         })
     }
 
     fn get_user_media(&mut self, p: GetUserMediaParams) -> Reply {
-        if p.video.as_ref().is_some_and(|v| !matches!(v, Value::Bool(false) | Value::Null)) {
+        if p.video
+            .as_ref()
+            .is_some_and(|v| !matches!(v, Value::Bool(false) | Value::Null))
+        {
             return err(UNSUPPORTED_FEATURE, "video is not supported (voice only)");
         }
-        let Some(device) = self.server.config.devices.input(p.audio.device_id.as_deref()) else {
-            return err(DEVICE_NOT_FOUND, format!("no capture device {:?}", p.audio.device_id));
+        let Some(device) = self
+            .server
+            .config
+            .devices
+            .input(p.audio.device_id.as_deref())
+        else {
+            return err(
+                DEVICE_NOT_FOUND,
+                format!("no capture device {:?}", p.audio.device_id),
+            );
         };
         let (stream_id, track_id) = (self.issue("stream-"), self.issue("track-"));
-        self.streams.insert(stream_id.clone(), Stream { device_id: device.device_id.clone(), track_id: track_id.clone(), muted: false });
+        self.streams.insert(
+            stream_id.clone(),
+            Stream {
+                device_id: device.device_id.clone(),
+                track_id: track_id.clone(),
+                muted: false,
+            },
+        );
         ok(GetUserMediaResult {
             stream_id,
-            tracks: vec![TrackInfo { track_id, kind: "audio".into(), label: device.label, device_id: device.device_id }],
+            tracks: vec![TrackInfo {
+                track_id,
+                kind: "audio".into(),
+                label: device.label,
+                device_id: device.device_id,
+            }],
         })
     }
 
@@ -184,14 +253,22 @@ impl Session {
                 .map(|name| match name.to_ascii_lowercase().as_str() {
                     "opus" => Ok(AudioCodec::Opus),
                     "pcmu" => Ok(AudioCodec::Pcmu),
-                    other => Err(RpcError::new(INVALID_PARAMS, format!("unknown codec {other:?}"))),
+                    other => Err(RpcError::new(
+                        INVALID_PARAMS,
+                        format!("unknown codec {other:?}"),
+                    )),
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         };
         let ice_policy = match p.ice_transport_policy.as_str() {
             "relay" => IcePolicy::Relay,
             "all" => IcePolicy::All,
-            other => return err(INVALID_PARAMS, format!("unknown iceTransportPolicy {other:?}")),
+            other => {
+                return err(
+                    INVALID_PARAMS,
+                    format!("unknown iceTransportPolicy {other:?}"),
+                )
+            }
         };
         let config = PeerConfig {
             ice_servers: p.ice_servers,
@@ -206,26 +283,46 @@ impl Session {
             .server
             .config
             .media
-            .create_peer(config.clone(), Box::new(SilenceSource::new()), devices.playout())
+            .create_peer(
+                config.clone(),
+                Box::new(SilenceSource::new()),
+                devices.playout(),
+            )
             .await
             .map_err(media)?;
         let pc_id = self.issue("pc-");
         self.server.peer_created();
-        self.peers.insert(pc_id.clone(), EnginePeer::new(pc_id.clone(), peer, events, config, self.out.clone()));
+        self.peers.insert(
+            pc_id.clone(),
+            EnginePeer::new(pc_id.clone(), peer, events, config, self.out.clone()),
+        );
         ok(PcRef { pc_id })
     }
 
     fn peer(&mut self, pc_id: &str) -> Result<&mut EnginePeer, RpcError> {
-        self.peers.get_mut(pc_id).ok_or_else(|| RpcError::new(UNKNOWN_HANDLE, format!("unknown pcId {pc_id:?}")))
+        self.peers
+            .get_mut(pc_id)
+            .ok_or_else(|| RpcError::new(UNKNOWN_HANDLE, format!("unknown pcId {pc_id:?}")))
     }
 
     async fn add_track(&mut self, p: AddTrackParams) -> Reply {
-        let stream = self.streams.get(&p.stream_id).filter(|s| s.track_id == p.track_id);
+        let stream = self
+            .streams
+            .get(&p.stream_id)
+            .filter(|s| s.track_id == p.track_id);
         let Some(stream) = stream else {
-            return err(UNKNOWN_HANDLE, format!("unknown track {:?} of stream {:?}", p.track_id, p.stream_id));
+            return err(
+                UNKNOWN_HANDLE,
+                format!("unknown track {:?} of stream {:?}", p.track_id, p.stream_id),
+            );
         };
         let (device_id, muted) = (stream.device_id.clone(), stream.muted);
-        let source = self.server.config.devices.open_input(&device_id).map_err(|e| RpcError::new(DEVICE_BUSY, e.to_string()))?;
+        let source = self
+            .server
+            .config
+            .devices
+            .open_input(&device_id)
+            .map_err(|e| RpcError::new(DEVICE_BUSY, e.to_string()))?;
         let peer = self.peer(&p.pc_id)?;
         peer.peer.replace_source(source).await.map_err(media)?;
         peer.peer.set_muted(muted);
@@ -236,7 +333,9 @@ impl Session {
     async fn create_offer(&mut self, p: CreateOfferParams) -> Reply {
         let peer = self.peer(&p.pc_id)?;
         let offer = if p.ice_restart {
-            let servers = p.ice_servers.unwrap_or_else(|| peer.config.ice_servers.clone());
+            let servers = p
+                .ice_servers
+                .unwrap_or_else(|| peer.config.ice_servers.clone());
             peer.peer.restart_ice(servers).await
         } else {
             peer.peer.create_offer().await
@@ -250,7 +349,10 @@ impl Session {
 
     fn set_local_description(&mut self, p: SetLocalDescriptionParams) -> Reply {
         if p.kind != SdpType::Offer {
-            return err(UNSUPPORTED_FEATURE, "this engine makes offers; it does not answer");
+            return err(
+                UNSUPPORTED_FEATURE,
+                "this engine makes offers; it does not answer",
+            );
         }
         let peer = self.peer(&p.pc_id)?;
         match &peer.pending_offer {
@@ -274,9 +376,18 @@ impl Session {
         let mut candidates = std::mem::take(&mut peer.early_candidates);
         candidates.extend(p.candidates);
         peer.peer
-            .apply_answer(SessionDescription { sdp: p.sdp, candidates })
+            .apply_answer(SessionDescription {
+                sdp: p.sdp,
+                candidates,
+            })
             .await
-            .map_err(|e| if e.is_remote_description() { RpcError::new(INVALID_PARAMS, e.to_string()) } else { media(e) })?;
+            .map_err(|e| {
+                if e.is_remote_description() {
+                    RpcError::new(INVALID_PARAMS, e.to_string())
+                } else {
+                    media(e)
+                }
+            })?;
         peer.answered = true;
         ok(Empty {})
     }
@@ -293,25 +404,38 @@ impl Session {
     async fn get_stats(&mut self, p: PcRef) -> Reply {
         let peer = self.peer(&p.pc_id)?;
         let stats = peer.peer.stats().await.map_err(media)?;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or_default();
-        ok(StatsResult { reports: w3c_reports(&p.pc_id, &stats, now) })
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or_default();
+        ok(StatsResult {
+            reports: w3c_reports(&p.pc_id, &stats, now),
+        })
     }
 
     async fn set_device(&mut self, p: SetDeviceParams) -> Reply {
         let devices = self.server.config.devices.clone();
         let Some(device) = devices.select(p.kind, &p.device_id) else {
-            return err(DEVICE_NOT_FOUND, format!("no {:?} device {:?}", p.kind, p.device_id));
+            return err(
+                DEVICE_NOT_FOUND,
+                format!("no {:?} device {:?}", p.kind, p.device_id),
+            );
         };
         if p.kind == DeviceKind::AudioInput {
             for stream in self.streams.values_mut() {
                 stream.device_id = device.device_id.clone();
             }
             for peer in self.peers.values().filter(|peer| peer.track.is_some()) {
-                let source = devices.open_input(&device.device_id).map_err(|e| RpcError::new(DEVICE_BUSY, e.to_string()))?;
+                let source = devices
+                    .open_input(&device.device_id)
+                    .map_err(|e| RpcError::new(DEVICE_BUSY, e.to_string()))?;
                 peer.peer.replace_source(source).await.map_err(media)?;
             }
         }
-        ok(SetDeviceResult { device_id: device.device_id, label: device.label })
+        ok(SetDeviceResult {
+            device_id: device.device_id,
+            label: device.label,
+        })
     }
 
     fn mute(&mut self, p: MuteParams) -> Reply {
@@ -319,7 +443,11 @@ impl Session {
             return err(UNKNOWN_HANDLE, format!("unknown trackId {:?}", p.track_id));
         };
         stream.muted = p.muted;
-        for peer in self.peers.values().filter(|peer| peer.track.as_deref() == Some(p.track_id.as_str())) {
+        for peer in self
+            .peers
+            .values()
+            .filter(|peer| peer.track.as_deref() == Some(p.track_id.as_str()))
+        {
             peer.peer.set_muted(p.muted);
         }
         ok(Empty {})
@@ -339,7 +467,10 @@ impl Session {
                 Some(_) => ok(Empty {}),
                 None => err(UNKNOWN_HANDLE, format!("unknown streamId {stream_id:?}")),
             },
-            _ => err(INVALID_PARAMS, "close takes exactly one of pcId, streamId and all"),
+            _ => err(
+                INVALID_PARAMS,
+                "close takes exactly one of pcId, streamId and all",
+            ),
         }
     }
 

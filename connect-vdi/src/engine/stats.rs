@@ -14,8 +14,8 @@ pub fn w3c_reports(pc_id: &str, stats: &MediaStats, timestamp: f64) -> Vec<Stats
         ..StatsReport::default()
     };
     let mime = stats.codec.map(|c| match c {
-        AudioCodec::Opus => "audio/opus".to_owned(),
         AudioCodec::Pcmu => "audio/PCMU".to_owned(),
+        _ => "audio/opus".to_owned(),
     });
     vec![
         StatsReport {
@@ -41,7 +41,10 @@ pub fn w3c_reports(pc_id: &str, stats: &MediaStats, timestamp: f64) -> Vec<Stats
             round_trip_time: stats.round_trip_time.map(|d| d.as_secs_f64()),
             ..base("remote-inbound-rtp")
         },
-        StatsReport { audio_level: Some(stats.audio_input_level), ..base("media-source") },
+        StatsReport {
+            audio_level: Some(stats.audio_input_level),
+            ..base("media-source")
+        },
     ]
 }
 
@@ -72,6 +75,13 @@ mod tests {
             ..MediaStats::default()
         };
         let back = media_stats(&w3c_reports("pc1", &stats, 1.0));
-        assert_eq!(back, MediaStats { ice_state: None, dtmf_events_sent: 0, ..stats });
+        assert_eq!(
+            back,
+            MediaStats {
+                ice_state: None,
+                dtmf_events_sent: 0,
+                ..stats
+            }
+        );
     }
 }

@@ -61,7 +61,10 @@ impl VdiClientInfo {
     /// assert_eq!(info.os.unwrap().version, "10.0.19045");
     /// ```
     pub fn from_vendor_event(platform: VdiPlatformKind, event: &Value) -> Self {
-        let block = event.get("version").filter(|v| v.is_object()).unwrap_or(event);
+        let block = event
+            .get("version")
+            .filter(|v| v.is_object())
+            .unwrap_or(event);
         let mut info = Self::bare(platform);
         let Some(map) = block.as_object() else {
             return info;
@@ -69,7 +72,9 @@ impl VdiClientInfo {
         for (key, value) in map {
             match key.as_str() {
                 "osinfo" => {
-                    let text = |name: &str| trim(value.get(name).and_then(Value::as_str).unwrap_or_default());
+                    let text = |name: &str| {
+                        trim(value.get(name).and_then(Value::as_str).unwrap_or_default())
+                    };
                     info.os = Some(OsInfo {
                         architecture: text("architecture"),
                         distro: text("distro"),
@@ -82,7 +87,13 @@ impl VdiClientInfo {
                 _ => {
                     if let Some(version) = value.get("version").and_then(Value::as_str) {
                         let kind = value.get("type").and_then(Value::as_i64);
-                        info.components.insert(key.clone(), ComponentVersion { kind, version: trim(version) });
+                        info.components.insert(
+                            key.clone(),
+                            ComponentVersion {
+                                kind,
+                                version: trim(version),
+                            },
+                        );
                     }
                 }
             }
@@ -94,9 +105,18 @@ impl VdiClientInfo {
     /// The engine's `connected` version block.
     pub fn from_engine(params: &ConnectedParams) -> Self {
         let mut info = Self::bare(VdiPlatformKind::Engine);
-        let component = |version: &str| ComponentVersion { kind: None, version: trim(version) };
-        info.components.insert(params.engine.name.clone(), component(&params.engine.version));
-        info.components.insert(params.media_stack.name.clone(), component(&params.media_stack.version));
+        let component = |version: &str| ComponentVersion {
+            kind: None,
+            version: trim(version),
+        };
+        info.components.insert(
+            params.engine.name.clone(),
+            component(&params.engine.version),
+        );
+        info.components.insert(
+            params.media_stack.name.clone(),
+            component(&params.media_stack.version),
+        );
         info.client_version = Some(trim(&params.engine.version));
         info.os = Some(params.os.clone());
         info.client_platform = Some(params.client_platform.clone());
@@ -167,7 +187,11 @@ mod tests {
         assert_eq!(a.os.as_ref().map(|o| o.edition.as_str()), Some(""));
         assert_eq!(a.client_platform.as_deref(), Some("Browser"));
         assert_eq!(a.metadata()["receiver"], "24.11.0.51.");
-        assert!(VdiClientInfo::from_vendor_event(VdiPlatformKind::Omnissa, &serde_json::json!(3)).components.is_empty());
+        assert!(
+            VdiClientInfo::from_vendor_event(VdiPlatformKind::Omnissa, &serde_json::json!(3))
+                .components
+                .is_empty()
+        );
     }
 
     #[test]

@@ -118,7 +118,9 @@ pub fn detect(mode: VdiMode, env: &dyn Environment) -> Result<Detection, VdiErro
         VdiMode::Platform(kind) => (kind, DetectionSource::Configuration),
         VdiMode::Auto => match env.var(ENV_PLATFORM).filter(|v| !v.trim().is_empty()) {
             Some(value) => (
-                value.parse().map_err(|e| VdiError::Config(format!("{ENV_PLATFORM}: {e}")))?,
+                value
+                    .parse()
+                    .map_err(|e| VdiError::Config(format!("{ENV_PLATFORM}: {e}")))?,
                 DetectionSource::EnvironmentPlatform,
             ),
             None if engine.is_some() => (VdiPlatformKind::Engine, DetectionSource::EngineUrl),
@@ -126,13 +128,24 @@ pub fn detect(mode: VdiMode, env: &dyn Environment) -> Result<Detection, VdiErro
         },
     };
     if kind == VdiPlatformKind::Engine && engine.is_none() {
-        return Err(VdiError::Config(format!("ENDPOINT_ENGINE needs {ENV_ENGINE_URL} and a token")));
+        return Err(VdiError::Config(format!(
+            "ENDPOINT_ENGINE needs {ENV_ENGINE_URL} and a token"
+        )));
     }
-    let suspected = if kind.redirects() { None } else { virtual_desktop_hint(env) };
+    let suspected = if kind.redirects() {
+        None
+    } else {
+        virtual_desktop_hint(env)
+    };
     if let Some(hint) = &suspected {
         tracing::warn!(target: "connect_vdi::detect", %hint, "this looks like a virtual desktop but media redirection is not configured: audio will be processed in the desktop");
     }
-    Ok(Detection { kind, source, engine, suspected })
+    Ok(Detection {
+        kind,
+        source,
+        engine,
+        suspected,
+    })
 }
 
 fn engine_endpoint(env: &dyn Environment) -> Result<Option<EngineEndpoint>, VdiError> {
@@ -149,7 +162,10 @@ fn engine_endpoint(env: &dyn Environment) -> Result<Option<EngineEndpoint>, VdiE
             )))
         }
     };
-    Ok(Some(EngineEndpoint { url: url.trim().to_owned(), token: Sensitive::new(token.trim()) }))
+    Ok(Some(EngineEndpoint {
+        url: url.trim().to_owned(),
+        token: Sensitive::new(token.trim()),
+    }))
 }
 
 /// A hint that this process runs in a virtual desktop (never enables anything).
@@ -160,10 +176,14 @@ pub fn virtual_desktop_hint(env: &dyn Environment) -> Option<String> {
             return Some(format!("SESSIONNAME={session}"));
         }
     }
-    ["CITRIX_SESSION_ID", "VMWARE_HORIZON_SESSION", "WORKSPACES_SESSION"]
-        .into_iter()
-        .find(|name| env.var(name).is_some())
-        .map(|name| format!("{name} is set"))
+    [
+        "CITRIX_SESSION_ID",
+        "VMWARE_HORIZON_SESSION",
+        "WORKSPACES_SESSION",
+    ]
+    .into_iter()
+    .find(|name| env.var(name).is_some())
+    .map(|name| format!("{name} is set"))
 }
 
 #[cfg(test)]
@@ -171,7 +191,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -180,19 +203,54 @@ mod tests {
         use VdiPlatformKind as K;
         let url = (ENV_ENGINE_URL, "ws://127.0.0.1:9");
         let tok = (ENV_ENGINE_TOKEN, "t0k3n");
-        let table: Vec<(VdiMode, Vec<(&str, &str)>, K, S)> = vec![
-            (VdiMode::Off, vec![(ENV_PLATFORM, "CITRIX"), url, tok], K::None, S::Configuration),
-            (VdiMode::Platform(K::Omnissa), vec![url, tok], K::Omnissa, S::Configuration),
-            (VdiMode::Platform(K::Engine), vec![url, tok], K::Engine, S::Configuration),
-            (VdiMode::Auto, vec![(ENV_PLATFORM, "azure"), url, tok], K::Azure, S::EnvironmentPlatform),
-            (VdiMode::Auto, vec![(ENV_PLATFORM, " "), url, tok], K::Engine, S::EngineUrl),
+        type Row<'a> = (VdiMode, Vec<(&'a str, &'a str)>, K, S);
+        let table: Vec<Row<'_>> = vec![
+            (
+                VdiMode::Off,
+                vec![(ENV_PLATFORM, "CITRIX"), url, tok],
+                K::None,
+                S::Configuration,
+            ),
+            (
+                VdiMode::Platform(K::Omnissa),
+                vec![url, tok],
+                K::Omnissa,
+                S::Configuration,
+            ),
+            (
+                VdiMode::Platform(K::Engine),
+                vec![url, tok],
+                K::Engine,
+                S::Configuration,
+            ),
+            (
+                VdiMode::Auto,
+                vec![(ENV_PLATFORM, "azure"), url, tok],
+                K::Azure,
+                S::EnvironmentPlatform,
+            ),
+            (
+                VdiMode::Auto,
+                vec![(ENV_PLATFORM, " "), url, tok],
+                K::Engine,
+                S::EngineUrl,
+            ),
             (VdiMode::Auto, vec![url, tok], K::Engine, S::EngineUrl),
             (VdiMode::Auto, vec![], K::None, S::Default),
-            (VdiMode::Auto, vec![(ENV_PLATFORM, "NONE"), url, tok], K::None, S::EnvironmentPlatform),
+            (
+                VdiMode::Auto,
+                vec![(ENV_PLATFORM, "NONE"), url, tok],
+                K::None,
+                S::EnvironmentPlatform,
+            ),
         ];
         for (mode, vars, kind, source) in table {
             let found = detect(mode, &env(&vars)).expect("detects");
-            assert_eq!((found.kind, found.source), (kind, source), "{mode:?} {vars:?}");
+            assert_eq!(
+                (found.kind, found.source),
+                (kind, source),
+                "{mode:?} {vars:?}"
+            );
         }
     }
 
@@ -201,21 +259,39 @@ mod tests {
         let cases = [
             env(&[(ENV_PLATFORM, "VMWARE")]),
             env(&[(ENV_ENGINE_URL, "ws://127.0.0.1:9")]),
-            env(&[(ENV_ENGINE_URL, "ws://127.0.0.1:9"), (ENV_ENGINE_TOKEN_FILE, "/nonexistent/token")]),
+            env(&[
+                (ENV_ENGINE_URL, "ws://127.0.0.1:9"),
+                (ENV_ENGINE_TOKEN_FILE, "/nonexistent/token"),
+            ]),
         ];
         for vars in cases {
-            assert!(matches!(detect(VdiMode::Auto, &vars), Err(VdiError::Config(_))), "{vars:?}");
+            assert!(
+                matches!(detect(VdiMode::Auto, &vars), Err(VdiError::Config(_))),
+                "{vars:?}"
+            );
         }
-        assert!(matches!(detect(VdiMode::Platform(VdiPlatformKind::Engine), &env(&[])), Err(VdiError::Config(_))));
+        assert!(matches!(
+            detect(VdiMode::Platform(VdiPlatformKind::Engine), &env(&[])),
+            Err(VdiError::Config(_))
+        ));
     }
 
     #[test]
     fn heuristics_only_suspect() {
         let table = [
-            (vec![("SESSIONNAME", "ICA-tcp#0")], Some("SESSIONNAME=ICA-tcp#0")),
-            (vec![("SESSIONNAME", "RDP-Tcp#3")], Some("SESSIONNAME=RDP-Tcp#3")),
+            (
+                vec![("SESSIONNAME", "ICA-tcp#0")],
+                Some("SESSIONNAME=ICA-tcp#0"),
+            ),
+            (
+                vec![("SESSIONNAME", "RDP-Tcp#3")],
+                Some("SESSIONNAME=RDP-Tcp#3"),
+            ),
             (vec![("SESSIONNAME", "Console")], None),
-            (vec![("CITRIX_SESSION_ID", "1")], Some("CITRIX_SESSION_ID is set")),
+            (
+                vec![("CITRIX_SESSION_ID", "1")],
+                Some("CITRIX_SESSION_ID is set"),
+            ),
         ];
         for (vars, hint) in table {
             let found = detect(VdiMode::Auto, &env(&vars)).expect("detects");
@@ -224,7 +300,11 @@ mod tests {
         }
         let configured = detect(
             VdiMode::Auto,
-            &env(&[("SESSIONNAME", "ICA-tcp#0"), (ENV_ENGINE_URL, "ws://127.0.0.1:9"), (ENV_ENGINE_TOKEN, "x")]),
+            &env(&[
+                ("SESSIONNAME", "ICA-tcp#0"),
+                (ENV_ENGINE_URL, "ws://127.0.0.1:9"),
+                (ENV_ENGINE_TOKEN, "x"),
+            ]),
         )
         .expect("detects");
         assert_eq!(configured.suspected, None);
@@ -232,8 +312,14 @@ mod tests {
 
     #[test]
     fn the_token_never_shows_in_debug() {
-        let found = detect(VdiMode::Auto, &env(&[(ENV_ENGINE_URL, "ws://127.0.0.1:9"), (ENV_ENGINE_TOKEN, "hunter2-secret")]))
-            .expect("detects");
+        let found = detect(
+            VdiMode::Auto,
+            &env(&[
+                (ENV_ENGINE_URL, "ws://127.0.0.1:9"),
+                (ENV_ENGINE_TOKEN, "hunter2-secret"),
+            ]),
+        )
+        .expect("detects");
         assert!(!format!("{found:?}").contains("hunter2"));
     }
 }

@@ -17,7 +17,10 @@ pub struct DeviceId {
 impl DeviceId {
     /// An id issued by `platform`.
     pub fn new(platform: VdiPlatformKind, id: impl Into<String>) -> Self {
-        Self { platform, id: id.into() }
+        Self {
+            platform,
+            id: id.into(),
+        }
     }
 }
 

@@ -44,7 +44,10 @@ impl PlatformHub {
 
     /// Registers a cleanup handler.
     pub fn on_cleanup(&self, handler: CleanupHandler) {
-        self.cleanup.lock().unwrap_or_else(PoisonError::into_inner).push(handler);
+        self.cleanup
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(handler);
     }
 
     /// Runs every cleanup handler; a panicking handler is logged and the others still run.

@@ -85,10 +85,18 @@ impl VdiPlatform for LocalPlatform {
     }
 
     async fn enumerate_devices(&self) -> Result<Vec<MediaDevice>, VdiError> {
-        Ok(self.devices.lock().unwrap_or_else(PoisonError::into_inner).clone())
+        Ok(self
+            .devices
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone())
     }
 
-    async fn select_device(&self, kind: DeviceKind, id: &DeviceId) -> Result<MediaDevice, VdiError> {
+    async fn select_device(
+        &self,
+        kind: DeviceKind,
+        id: &DeviceId,
+    ) -> Result<MediaDevice, VdiError> {
         let mut devices = self.devices.lock().unwrap_or_else(PoisonError::into_inner);
         let index = devices
             .iter()

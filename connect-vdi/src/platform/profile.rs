@@ -122,7 +122,11 @@ static NONE: PlatformProfile = PlatformProfile {
     upstream_strategy: "StandardStrategy",
     vendor_component: "",
     readiness: ReadinessSignal::Immediate,
-    timeouts: PlatformTimeouts { first_stage: None, when_connected: Duration::ZERO, heartbeat: None },
+    timeouts: PlatformTimeouts {
+        first_stage: None,
+        when_connected: Duration::ZERO,
+        heartbeat: None,
+    },
     early_media: true,
     client_version_source: "",
     metadata_source: "",
@@ -142,7 +146,11 @@ static CITRIX: PlatformProfile = PlatformProfile {
     upstream_strategy: "CitrixVDIStrategy (UC SDK 3.1)",
     vendor_component: "@citrix/ucsdk@3.1.0 (CitrixWebRTC)",
     readiness: ReadinessSignal::CitrixClientConnected,
-    timeouts: PlatformTimeouts { first_stage: None, when_connected: TEN_S, heartbeat: None },
+    timeouts: PlatformTimeouts {
+        first_stage: None,
+        when_connected: TEN_S,
+        heartbeat: None,
+    },
     early_media: false,
     client_version_source: "vdiClientConnected receiver version (Citrix Workspace app)",
     metadata_source: "",
@@ -175,7 +183,10 @@ static AWS_WORKSPACE: PlatformProfile = PlatformProfile {
     timeouts: PlatformTimeouts {
         first_stage: Some(Duration::from_secs(5)),
         when_connected: TEN_S,
-        heartbeat: Some(Heartbeat { interval: Duration::from_millis(500), timeout: Duration::from_secs(5) }),
+        heartbeat: Some(Heartbeat {
+            interval: Duration::from_millis(500),
+            timeout: Duration::from_secs(5),
+        }),
     },
     early_media: true,
     client_version_source: "",
@@ -183,8 +194,12 @@ static AWS_WORKSPACE: PlatformProfile = PlatformProfile {
     upstream_cleanup_called: true,
     limitations: &[
         Limitation::VoiceOnly,
-        Limitation::OsRestricted("Windows WorkSpaces on DCV; clients Windows, macOS, Ubuntu 22.04/24.04 amd64, Web"),
-        Limitation::BrowserRestricted("Chrome or Edge with the force-installed extension; Streams 2.14.4+"),
+        Limitation::OsRestricted(
+            "Windows WorkSpaces on DCV; clients Windows, macOS, Ubuntu 22.04/24.04 amd64, Web",
+        ),
+        Limitation::BrowserRestricted(
+            "Chrome or Edge with the force-installed extension; Streams 2.14.4+",
+        ),
         Limitation::BrowserBuildOnly,
     ],
 };
@@ -192,9 +207,14 @@ static AWS_WORKSPACE: PlatformProfile = PlatformProfile {
 static OMNISSA: PlatformProfile = PlatformProfile {
     kind: VdiPlatformKind::Omnissa,
     upstream_strategy: "OmnissaVDIStrategy",
-    vendor_component: "@euc-releases/horizon-webrtc-redir-sdk ^8.15.0 and the Horizon browser extension",
+    vendor_component:
+        "@euc-releases/horizon-webrtc-redir-sdk ^8.15.0 and the Horizon browser extension",
     readiness: ReadinessSignal::OmnissaInitSdk,
-    timeouts: PlatformTimeouts { first_stage: None, when_connected: TEN_S, heartbeat: None },
+    timeouts: PlatformTimeouts {
+        first_stage: None,
+        when_connected: TEN_S,
+        heartbeat: None,
+    },
     early_media: false,
     client_version_source: "",
     metadata_source: "",
@@ -214,7 +234,11 @@ static AZURE: PlatformProfile = PlatformProfile {
     upstream_strategy: "AzureVDIStrategy",
     vendor_component: "",
     readiness: ReadinessSignal::AzureRdpState,
-    timeouts: PlatformTimeouts { first_stage: None, when_connected: TEN_S, heartbeat: None },
+    timeouts: PlatformTimeouts {
+        first_stage: None,
+        when_connected: TEN_S,
+        heartbeat: None,
+    },
     early_media: true,
     client_version_source: "MMR client version",
     metadata_source: "MMR host/extension/client versions, activity and connection ids",
@@ -234,7 +258,10 @@ static ENGINE: PlatformProfile = PlatformProfile {
     timeouts: PlatformTimeouts {
         first_stage: Some(Duration::from_secs(2)),
         when_connected: TEN_S,
-        heartbeat: Some(Heartbeat { interval: Duration::from_millis(500), timeout: Duration::from_secs(5) }),
+        heartbeat: Some(Heartbeat {
+            interval: Duration::from_millis(500),
+            timeout: Duration::from_secs(5),
+        }),
     },
     early_media: true,
     client_version_source: "connected notification engine version",
@@ -252,13 +279,62 @@ mod tests {
         let s = Duration::from_secs;
         // (kind, readiness, first stage, whenConnected, heartbeat, early media)
         let table = [
-            (VdiPlatformKind::None, ReadinessSignal::Immediate, None, Duration::ZERO, None, true),
-            (VdiPlatformKind::Citrix, ReadinessSignal::CitrixClientConnected, None, s(10), None, false),
-            (VdiPlatformKind::Citrix413, ReadinessSignal::CitrixBootstrap, Some(s(1)), s(10), None, false),
-            (VdiPlatformKind::AwsWorkspace, ReadinessSignal::DcvProxyInit, Some(s(5)), s(10), Some((500, 5)), true),
-            (VdiPlatformKind::Omnissa, ReadinessSignal::OmnissaInitSdk, None, s(10), None, false),
-            (VdiPlatformKind::Azure, ReadinessSignal::AzureRdpState, None, s(10), None, true),
-            (VdiPlatformKind::Engine, ReadinessSignal::EngineConnected, Some(s(2)), s(10), Some((500, 5)), true),
+            (
+                VdiPlatformKind::None,
+                ReadinessSignal::Immediate,
+                None,
+                Duration::ZERO,
+                None,
+                true,
+            ),
+            (
+                VdiPlatformKind::Citrix,
+                ReadinessSignal::CitrixClientConnected,
+                None,
+                s(10),
+                None,
+                false,
+            ),
+            (
+                VdiPlatformKind::Citrix413,
+                ReadinessSignal::CitrixBootstrap,
+                Some(s(1)),
+                s(10),
+                None,
+                false,
+            ),
+            (
+                VdiPlatformKind::AwsWorkspace,
+                ReadinessSignal::DcvProxyInit,
+                Some(s(5)),
+                s(10),
+                Some((500, 5)),
+                true,
+            ),
+            (
+                VdiPlatformKind::Omnissa,
+                ReadinessSignal::OmnissaInitSdk,
+                None,
+                s(10),
+                None,
+                false,
+            ),
+            (
+                VdiPlatformKind::Azure,
+                ReadinessSignal::AzureRdpState,
+                None,
+                s(10),
+                None,
+                true,
+            ),
+            (
+                VdiPlatformKind::Engine,
+                ReadinessSignal::EngineConnected,
+                Some(s(2)),
+                s(10),
+                Some((500, 5)),
+                true,
+            ),
         ];
         for (kind, readiness, first, when, heartbeat, early) in table {
             let p = PlatformProfile::of(kind);
@@ -266,7 +342,10 @@ mod tests {
             assert_eq!(p.readiness, readiness, "{kind}");
             assert_eq!(p.timeouts.first_stage, first, "{kind}");
             assert_eq!(p.timeouts.when_connected, when, "{kind}");
-            let hb = heartbeat.map(|(ms, to)| Heartbeat { interval: Duration::from_millis(ms), timeout: s(to) });
+            let hb = heartbeat.map(|(ms, to)| Heartbeat {
+                interval: Duration::from_millis(ms),
+                timeout: s(to),
+            });
             assert_eq!(p.timeouts.heartbeat, hb, "{kind}");
             assert_eq!(p.early_media, early, "{kind}");
             assert_eq!(kind.redirects(), kind != VdiPlatformKind::None);
@@ -286,7 +365,10 @@ mod tests {
     fn identifiers_round_trip() {
         for kind in VdiPlatformKind::ALL {
             assert_eq!(kind.as_str().parse::<VdiPlatformKind>(), Ok(kind));
-            assert_eq!(kind.as_str().to_lowercase().parse::<VdiPlatformKind>(), Ok(kind));
+            assert_eq!(
+                kind.as_str().to_lowercase().parse::<VdiPlatformKind>(),
+                Ok(kind)
+            );
         }
         assert_eq!("".parse::<VdiPlatformKind>(), Ok(VdiPlatformKind::None));
     }

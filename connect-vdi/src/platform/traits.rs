@@ -62,7 +62,9 @@ pub trait VdiPlatform: Send + Sync {
 
     /// Sanitised telemetry extras (`vdiMetadata`).
     fn metadata(&self) -> BTreeMap<String, String> {
-        self.client_info().map(|info| info.metadata()).unwrap_or_default()
+        self.client_info()
+            .map(|info| info.metadata())
+            .unwrap_or_default()
     }
 
     /// Whether a standby peer connection can be pre-warmed.
@@ -86,7 +88,8 @@ pub trait VdiPlatform: Send + Sync {
     async fn enumerate_devices(&self) -> Result<Vec<MediaDevice>, VdiError>;
 
     /// Selects a device; works between and during calls and persists.
-    async fn select_device(&self, kind: DeviceKind, id: &DeviceId) -> Result<MediaDevice, VdiError>;
+    async fn select_device(&self, kind: DeviceKind, id: &DeviceId)
+        -> Result<MediaDevice, VdiError>;
 
     /// Releases the platform.
     async fn close(&self);

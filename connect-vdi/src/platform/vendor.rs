@@ -32,7 +32,10 @@ pub struct UnavailablePlatform {
 impl UnavailablePlatform {
     /// The platform `kind`, unavailable in this build.
     pub fn new(kind: VdiPlatformKind) -> Self {
-        Self { kind, hub: PlatformHub::default() }
+        Self {
+            kind,
+            hub: PlatformHub::default(),
+        }
     }
 
     /// The error every operation returns.
@@ -82,7 +85,11 @@ impl VdiPlatform for UnavailablePlatform {
         Err(self.error())
     }
 
-    async fn select_device(&self, _kind: DeviceKind, _id: &DeviceId) -> Result<MediaDevice, VdiError> {
+    async fn select_device(
+        &self,
+        _kind: DeviceKind,
+        _id: &DeviceId,
+    ) -> Result<MediaDevice, VdiError> {
         Err(self.error())
     }
 

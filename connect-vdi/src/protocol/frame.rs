@@ -90,7 +90,10 @@ impl FrameError {
 
     /// The error reply this frame deserves (JSON-RPC: `id` null when it could not be read).
     pub fn reply(&self) -> String {
-        error_text(self.id.as_ref(), &RpcError::new(self.code, self.detail.clone()))
+        error_text(
+            self.id.as_ref(),
+            &RpcError::new(self.code, self.detail.clone()),
+        )
     }
 }
 
@@ -108,7 +111,10 @@ impl Frame {
     /// ```
     pub fn parse(text: &str) -> Result<Self, FrameError> {
         if text.len() > MAX_FRAME_BYTES {
-            return Err(FrameError::invalid(None, format!("frame of {} bytes is too large", text.len())));
+            return Err(FrameError::invalid(
+                None,
+                format!("frame of {} bytes is too large", text.len()),
+            ));
         }
         let value: Value = serde_json::from_str(text).map_err(|e| FrameError {
             code: PARSE_ERROR,
@@ -137,7 +143,12 @@ impl Frame {
             let params = match object.remove("params") {
                 None | Some(Value::Null) => Value::Object(Map::new()),
                 Some(params @ (Value::Object(_) | Value::Array(_))) => params,
-                Some(_) => return Err(FrameError::invalid(id, "params must be an object or an array")),
+                Some(_) => {
+                    return Err(FrameError::invalid(
+                        id,
+                        "params must be an object or an array",
+                    ))
+                }
             };
             return Ok(match id {
                 Some(id) => Self::Request { id, method, params },
@@ -145,16 +156,29 @@ impl Frame {
             });
         }
         let Some(id) = id else {
-            return Err(FrameError::invalid(None, "neither a request, a notification nor a response"));
+            return Err(FrameError::invalid(
+                None,
+                "neither a request, a notification nor a response",
+            ));
         };
         match (object.remove("result"), object.remove("error")) {
-            (Some(result), None) => Ok(Self::Response { id, outcome: Ok(result) }),
+            (Some(result), None) => Ok(Self::Response {
+                id,
+                outcome: Ok(result),
+            }),
             (None, Some(error)) => {
-                let error = serde_json::from_value::<RpcError>(error)
-                    .map_err(|e| FrameError::invalid(Some(id.clone()), format!("bad error object: {e}")))?;
-                Ok(Self::Response { id, outcome: Err(error) })
+                let error = serde_json::from_value::<RpcError>(error).map_err(|e| {
+                    FrameError::invalid(Some(id.clone()), format!("bad error object: {e}"))
+                })?;
+                Ok(Self::Response {
+                    id,
+                    outcome: Err(error),
+                })
             }
-            _ => Err(FrameError::invalid(Some(id), "a response needs exactly one of result and error")),
+            _ => Err(FrameError::invalid(
+                Some(id),
+                "a response needs exactly one of result and error",
+            )),
         }
     }
 
@@ -175,10 +199,16 @@ impl Frame {
             Self::Notification { method, params } => {
                 serde_json::json!({"jsonrpc": "2.0", "method": method, "params": params})
             }
-            Self::Response { id, outcome: Ok(result) } => {
+            Self::Response {
+                id,
+                outcome: Ok(result),
+            } => {
                 serde_json::json!({"jsonrpc": "2.0", "id": id, "result": result})
             }
-            Self::Response { id, outcome: Err(error) } => return error_text(Some(id), error),
+            Self::Response {
+                id,
+                outcome: Err(error),
+            } => return error_text(Some(id), error),
         };
         value.to_string()
     }
@@ -196,31 +226,82 @@ mod tests {
     fn malformed_frames_get_the_right_code() {
         let cases: &[(&str, i64, Option<RequestId>)] = &[
             ("not json", PARSE_ERROR, None),
-            ("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hello\"}]", INVALID_REQUEST, None),
+            (
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hello\"}]",
+                INVALID_REQUEST,
+                None,
+            ),
             ("42", INVALID_REQUEST, None),
-            (r#"{"id":3,"method":"hello"}"#, INVALID_REQUEST, Some(RequestId::Number(3))),
-            (r#"{"jsonrpc":"2.0","id":4,"method":5}"#, INVALID_REQUEST, Some(RequestId::Number(4))),
-            (r#"{"jsonrpc":"2.0","id":"a","method":"x","params":3}"#, INVALID_REQUEST, Some(RequestId::String("a".into()))),
-            (r#"{"jsonrpc":"2.0","id":{},"method":"x"}"#, INVALID_REQUEST, None),
-            (r#"{"jsonrpc":"2.0","id":1}"#, INVALID_REQUEST, Some(RequestId::Number(1))),
-            (r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#, INVALID_REQUEST, Some(RequestId::Number(1))),
+            (
+                r#"{"id":3,"method":"hello"}"#,
+                INVALID_REQUEST,
+                Some(RequestId::Number(3)),
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":4,"method":5}"#,
+                INVALID_REQUEST,
+                Some(RequestId::Number(4)),
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":"a","method":"x","params":3}"#,
+                INVALID_REQUEST,
+                Some(RequestId::String("a".into())),
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":{},"method":"x"}"#,
+                INVALID_REQUEST,
+                None,
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":1}"#,
+                INVALID_REQUEST,
+                Some(RequestId::Number(1)),
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#,
+                INVALID_REQUEST,
+                Some(RequestId::Number(1)),
+            ),
             (r#"{"jsonrpc":"2.0"}"#, INVALID_REQUEST, None),
         ];
         for (text, code, id) in cases {
             let error = Frame::parse(text).expect_err(text);
             assert_eq!((error.code, &error.id), (*code, id), "{text}");
             let reply = Frame::parse(&error.reply());
-            assert!(matches!(reply, Err(_) | Ok(Frame::Response { outcome: Err(_), .. })), "{text}");
+            assert!(
+                matches!(
+                    reply,
+                    Err(_)
+                        | Ok(Frame::Response {
+                            outcome: Err(_),
+                            ..
+                        })
+                ),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn every_kind_round_trips() {
         let frames = [
-            Frame::Request { id: RequestId::Number(1), method: "hello".into(), params: serde_json::json!({"a": 1}) },
-            Frame::Notification { method: "connected".into(), params: serde_json::json!({}) },
-            Frame::Response { id: RequestId::String("x".into()), outcome: Ok(serde_json::json!({})) },
-            Frame::Response { id: RequestId::Number(2), outcome: Err(RpcError::new(-32004, "unknown handle")) },
+            Frame::Request {
+                id: RequestId::Number(1),
+                method: "hello".into(),
+                params: serde_json::json!({"a": 1}),
+            },
+            Frame::Notification {
+                method: "connected".into(),
+                params: serde_json::json!({}),
+            },
+            Frame::Response {
+                id: RequestId::String("x".into()),
+                outcome: Ok(serde_json::json!({})),
+            },
+            Frame::Response {
+                id: RequestId::Number(2),
+                outcome: Err(RpcError::new(-32004, "unknown handle")),
+            },
         ];
         for frame in frames {
             assert_eq!(Frame::parse(&frame.to_text()).expect("round trip"), frame);

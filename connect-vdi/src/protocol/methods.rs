@@ -339,7 +339,10 @@ impl Request {
             "mute" => Self::Mute(params(method, value)?),
             "close" => Self::Close(params(method, value)?),
             other => {
-                return Err(RpcError::new(METHOD_NOT_FOUND, format!("unknown method {other:?}")))
+                return Err(RpcError::new(
+                    METHOD_NOT_FOUND,
+                    format!("unknown method {other:?}"),
+                ))
             }
         })
     }

@@ -13,11 +13,10 @@ mod types;
 
 pub use frame::{Frame, FrameError, RequestId, RpcError};
 pub use methods::{
-    AddIceCandidateParams, AddTrackParams, AudioConstraints, CloseParams,
-    CreateOfferParams, CreatePeerConnectionParams, DeviceList, Empty, GetUserMediaParams,
-    GetUserMediaResult, HelloParams, HelloResult, MuteParams, PcRef, Request, SdpResult,
-    SetDeviceParams, SetDeviceResult, SetLocalDescriptionParams, SetRemoteDescriptionParams,
-    StatsResult,
+    AddIceCandidateParams, AddTrackParams, AudioConstraints, CloseParams, CreateOfferParams,
+    CreatePeerConnectionParams, DeviceList, Empty, GetUserMediaParams, GetUserMediaResult,
+    HelloParams, HelloResult, MuteParams, PcRef, Request, SdpResult, SetDeviceParams,
+    SetDeviceResult, SetLocalDescriptionParams, SetRemoteDescriptionParams, StatsResult,
 };
 pub use notifications::{
     ConnectedParams, DisconnectedParams, IceCandidateParams, IceStateParams, Notification,

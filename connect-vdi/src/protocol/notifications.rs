@@ -60,7 +60,11 @@ pub struct IceCandidateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdp_mid: Option<String>,
     /// Its m-section index.
-    #[serde(rename = "sdpMLineIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sdpMLineIndex",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sdp_mline_index: Option<u16>,
     /// Its ICE generation's user name fragment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +151,10 @@ impl Notification {
     /// assert!(Notification::parse("disconnected", serde_json::json!({})).is_err());
     /// ```
     pub fn parse(method: &str, params: Value) -> Result<Self, NotificationError> {
-        fn typed<T: serde::de::DeserializeOwned>(method: &str, params: Value) -> Result<T, NotificationError> {
+        fn typed<T: serde::de::DeserializeOwned>(
+            method: &str,
+            params: Value,
+        ) -> Result<T, NotificationError> {
             serde_json::from_value(params).map_err(|e| NotificationError {
                 method: method.to_owned(),
                 detail: e.to_string(),

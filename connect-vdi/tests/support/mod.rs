@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connect_softphone::audio::{detect_tone, MemorySink, SilenceSource, ToneSource};
-use connect_softphone::media::{IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, PeerConfig, WebRtcEngine};
+use connect_softphone::media::{
+    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, PeerConfig, WebRtcEngine,
+};
 use connect_softphone::mock::turn::SimTurnServer;
 use connect_vdi::engine::{DeviceSet, EngineConfig, InputSpec};
 use connect_vdi::platform::{EngineEndpoint, VdiEvents};
@@ -38,7 +40,14 @@ pub struct Engine {
 pub fn engine_config() -> (EngineConfig, MemorySink) {
     let heard = MemorySink::new();
     let devices = DeviceSet::new()
-        .with_input("mic", "Tone microphone", InputSpec::Tone { freq_hz: AGENT_TONE, level_dbfs: -12.0 })
+        .with_input(
+            "mic",
+            "Tone microphone",
+            InputSpec::Tone {
+                freq_hz: AGENT_TONE,
+                level_dbfs: -12.0,
+            },
+        )
         .with_input("quiet", "Silent microphone", InputSpec::Silence)
         .with_output("speaker", "Recorder", Box::new(heard.clone()));
     let mut config = EngineConfig::new(TOKEN, devices);
@@ -48,21 +57,33 @@ pub fn engine_config() -> (EngineConfig, MemorySink) {
 
 /// Starts an engine on `127.0.0.1:0`.
 pub async fn start_engine(config: EngineConfig) -> EndpointEngine {
-    EndpointEngine::start(config, "127.0.0.1:0").await.expect("engine listens")
+    EndpointEngine::start(config, "127.0.0.1:0")
+        .await
+        .expect("engine listens")
 }
 
 /// The endpoint of an engine URL with the test token.
 pub fn endpoint(url: String) -> EngineEndpoint {
-    EngineEndpoint { url, token: TOKEN.into() }
+    EngineEndpoint {
+        url,
+        token: TOKEN.into(),
+    }
 }
 
 /// Connects the desktop side.
 pub async fn desktop(url: String, policy: FallbackPolicy) -> (RedirectedMediaEngine, VdiEvents) {
-    RedirectedMediaEngine::builder(endpoint(url)).policy(policy).connect().await.expect("valid configuration")
+    RedirectedMediaEngine::builder(endpoint(url))
+        .policy(policy)
+        .connect()
+        .await
+        .expect("valid configuration")
 }
 
 /// Waits for the first VDI event matching `pick`.
-pub async fn wait_vdi<T>(events: &mut VdiEvents, mut pick: impl FnMut(&VdiEvent) -> Option<T>) -> T {
+pub async fn wait_vdi<T>(
+    events: &mut VdiEvents,
+    mut pick: impl FnMut(&VdiEvent) -> Option<T>,
+) -> T {
     tokio::time::timeout(HANG_GUARD, async {
         loop {
             let event = events.recv().await.expect("events flow");
@@ -76,7 +97,10 @@ pub async fn wait_vdi<T>(events: &mut VdiEvents, mut pick: impl FnMut(&VdiEvent)
 }
 
 /// Waits for the first media event matching `pick`.
-pub async fn wait_media<T>(events: &mut MediaEvents, mut pick: impl FnMut(&MediaEvent) -> Option<T>) -> T {
+pub async fn wait_media<T>(
+    events: &mut MediaEvents,
+    mut pick: impl FnMut(&MediaEvent) -> Option<T>,
+) -> T {
     tokio::time::timeout(HANG_GUARD, async {
         loop {
             let event = events.recv().await.expect("peer alive");
@@ -91,7 +115,9 @@ pub async fn wait_media<T>(events: &mut MediaEvents, mut pick: impl FnMut(&Media
 
 /// Waits until `sink` holds `samples` samples.
 pub async fn wait_samples(sink: &MemorySink, samples: usize) {
-    tokio::time::timeout(HANG_GUARD, sink.wait_for_samples(samples)).await.expect("audio keeps arriving");
+    tokio::time::timeout(HANG_GUARD, sink.wait_for_samples(samples))
+        .await
+        .expect("audio keeps arriving");
 }
 
 /// The next `seconds` of audio `sink` records.
@@ -128,10 +154,18 @@ pub struct Customer {
 pub async fn customer(turn: &SimTurnServer) -> Customer {
     let heard = MemorySink::new();
     let (peer, events) = WebRtcEngine::new()
-        .create_peer(relay_config(turn, "customer"), Box::new(ToneSource::new(CUSTOMER_TONE, -12.0)), Box::new(heard.clone()))
+        .create_peer(
+            relay_config(turn, "customer"),
+            Box::new(ToneSource::new(CUSTOMER_TONE, -12.0)),
+            Box::new(heard.clone()),
+        )
         .await
         .expect("customer peer");
-    Customer { peer, events, heard }
+    Customer {
+        peer,
+        events,
+        heard,
+    }
 }
 
 /// The desktop-side source and sink handed to `create_peer` (unused when redirected).
@@ -142,9 +176,27 @@ pub fn desktop_audio() -> (Box<SilenceSource>, Box<MemorySink>, MemorySink) {
 
 /// Offer from the agent's (redirected) peer, answer from the customer, answer applied.
 pub async fn negotiate(agent: &Arc<dyn MediaPeer>, customer: &Customer) {
-    let offer = agent.create_offer().await.expect("offer gathered on the endpoint");
-    assert!(!offer.candidates.is_empty() && offer.candidates.iter().all(|c| c.is_relay()), "{:?}", offer.candidates);
-    assert!(offer.sdp.contains("minptime=20;useinbandfec=1;usedtx=0"), "munged: {}", offer.sdp);
-    let answer = customer.peer.accept_offer(offer).await.expect("customer answers");
-    agent.apply_answer(answer).await.expect("answer applied on the endpoint");
+    let offer = agent
+        .create_offer()
+        .await
+        .expect("offer gathered on the endpoint");
+    assert!(
+        !offer.candidates.is_empty() && offer.candidates.iter().all(|c| c.is_relay()),
+        "{:?}",
+        offer.candidates
+    );
+    assert!(
+        offer.sdp.contains("minptime=20;useinbandfec=1;usedtx=0"),
+        "munged: {}",
+        offer.sdp
+    );
+    let answer = customer
+        .peer
+        .accept_offer(offer)
+        .await
+        .expect("customer answers");
+    agent
+        .apply_answer(answer)
+        .await
+        .expect("answer applied on the endpoint");
 }

@@ -1,1 +1,0 @@
-//! media (being written).

@@ -1,0 +1,15 @@
+//! The media engine on webrtc-rs 0.21: the peer connection driver (async, tokio), with the
+//! SDP, gathering and restart rules taken from the sans-IO parts of this module.
+
+mod core;
+mod engine;
+mod handler;
+mod peer;
+mod receive;
+mod send;
+mod setup;
+mod shared;
+mod stats;
+mod supervisor;
+
+pub use engine::WebRtcEngine;

@@ -1,0 +1,131 @@
+//! The send loop: every 20 ms pull a frame from the source, encode it (digital silence while
+//! muted) or play a DTMF packet instead, and write one RTP packet.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use rtc::rtp::{Header, Packet};
+use tokio::time::MissedTickBehavior;
+use tracing::{debug, trace, warn};
+use webrtc::media_stream::track_local::TrackLocal;
+
+use super::shared::{lock, Shared};
+use crate::audio::{peak_level, AudioEncoder, AudioFrame, FRAME_DURATION_MS, FRAME_SAMPLES};
+use crate::media::{AudioCodec, CodecFactory, MediaEvent};
+
+/// RTP numbering of the outbound stream.
+pub(super) struct Numbering {
+    pub(super) ssrc: u32,
+    pub(super) sequence: u16,
+    pub(super) timestamp: u32,
+}
+
+impl Numbering {
+    fn packet(&mut self, payload_type: u8, marker: bool, timestamp: u32, payload: Vec<u8>) -> Packet {
+        let packet = Packet {
+            header: Header {
+                version: 2,
+                marker,
+                payload_type,
+                sequence_number: self.sequence,
+                timestamp,
+                ssrc: self.ssrc,
+                ..Default::default()
+            },
+            payload: Bytes::from(payload),
+        };
+        self.sequence = self.sequence.wrapping_add(1);
+        packet
+    }
+}
+
+/// Runs until the peer closes.
+pub(super) async fn run(
+    shared: Arc<Shared>,
+    track: Arc<dyn TrackLocal>,
+    codecs: Arc<dyn CodecFactory>,
+    mut numbering: Numbering,
+) {
+    let mut clock = tokio::time::interval(Duration::from_millis(u64::from(FRAME_DURATION_MS)));
+    clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut encoder: Option<(AudioCodec, Box<dyn AudioEncoder>)> = None;
+    let mut source_ended = false;
+    let mut first = true;
+    let mut media_timestamp = 0u64;
+    while !shared.is_closed() {
+        clock.tick().await;
+        let frame = next_frame(&shared, &mut source_ended, media_timestamp).await;
+        media_timestamp += FRAME_SAMPLES as u64;
+        let Some(negotiated) = shared.negotiated() else {
+            continue;
+        };
+        let codec = negotiated.codecs.audio;
+        let per_tick = codec.clock_rate() / (1000 / FRAME_DURATION_MS);
+        if let Some(pt) = negotiated.codecs.telephone_event {
+            let event = lock(&shared.dtmf).tick(numbering.timestamp, per_tick);
+            if let Some(event) = event {
+                let packet = numbering.packet(pt, event.marker, event.timestamp, event.payload.to_vec());
+                numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
+                write(&track, packet).await;
+                continue;
+            }
+        }
+        let encoder = match &mut encoder {
+            Some((current, encoder)) if *current == codec => encoder,
+            slot => match codecs.encoder(codec) {
+                Ok(made) => &mut slot.insert((codec, made)).1,
+                Err(error) => {
+                    warn!(%error, ?codec, "no encoder; audio is not sent");
+                    continue;
+                }
+            },
+        };
+        let frame = if shared.muted.load(Ordering::Relaxed) {
+            AudioFrame::silence(frame.timestamp)
+        } else {
+            frame
+        };
+        shared.input_level.set(peak_level(&frame.samples));
+        match encoder.encode(&frame) {
+            Ok(payload) => {
+                let timestamp = numbering.timestamp;
+                let packet = numbering.packet(negotiated.codecs.payload_type, first, timestamp, payload);
+                first = false;
+                write(&track, packet).await;
+            }
+            Err(error) => warn!(%error, "encoding failed; frame skipped"),
+        }
+        numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
+    }
+    debug!("send loop stopped");
+}
+
+/// The source's next frame; digital silence once it has ended or failed.
+async fn next_frame(shared: &Shared, ended: &mut bool, timestamp: u64) -> AudioFrame {
+    if shared.source_replaced.swap(false, Ordering::AcqRel) {
+        *ended = false;
+    }
+    if !*ended {
+        match shared.source.lock().await.next_frame().await {
+            Ok(Some(frame)) => return AudioFrame::from_samples(timestamp, frame.samples),
+            Ok(None) => {
+                debug!("audio source ended");
+                shared.emit(MediaEvent::SourceEnded);
+            }
+            Err(error) => {
+                warn!(%error, "audio source failed; sending silence");
+                shared.emit(MediaEvent::SourceEnded);
+            }
+        }
+        *ended = true;
+    }
+    AudioFrame::silence(timestamp)
+}
+
+async fn write(track: &Arc<dyn TrackLocal>, packet: Packet) {
+    if let Err(error) = track.write_rtp(packet).await {
+        trace!(%error, "RTP packet not sent");
+    }
+}

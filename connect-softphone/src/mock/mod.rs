@@ -1,0 +1,7 @@
+//! Simulated backends for tests on loopback.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod turn;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sim_signaling;

@@ -1,1 +1,0 @@
-//! signaling (being written).

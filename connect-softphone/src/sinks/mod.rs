@@ -1,0 +1,30 @@
+//! Where call-quality records go: the [`StatsSink`] trait, the sinks for Connect's CTI
+//! ([`CtiSink`]), an HTTP JSON batch endpoint in the call-quality-monitoring solution's shape
+//! ([`HttpJsonSink`]) and Elasticsearch/OpenSearch `_bulk` ([`ElasticsearchSink`]), and
+//! [`StatsHub`], which gives each sink a bounded [`Spool`] and a delivery task with
+//! full-jitter retries. Sink failures are logged and counted ([`MonitoringHealth`]); they
+//! never reach a call.
+
+mod cti;
+pub mod cqm;
+mod elastic;
+mod health;
+mod http;
+mod http_json;
+mod hub;
+mod parts;
+mod sink;
+mod spool;
+mod worker;
+
+pub use cqm::CqmVersion;
+pub use cti::CtiSink;
+pub use elastic::{bulk_body, ElasticsearchSink, ElasticsearchSinkBuilder, MAX_BULK_BYTES, MAX_BULK_DOCS};
+pub use health::{MonitoringHealth, SinkHealth};
+pub use http::{SinkAuth, DEFAULT_SINK_DEADLINE};
+pub use http_json::{HttpJsonSink, HttpJsonSinkBuilder};
+pub use hub::{StatsEvents, StatsHub, StatsHubBuilder, EVENT_CAPACITY};
+pub use sink::{SinkError, StatsSink};
+/// The specification's name for [`StatsSink`].
+pub use sink::StatsSink as QualitySink;
+pub use spool::{Admission, Batch, Spool, SpoolConfig};

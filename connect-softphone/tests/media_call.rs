@@ -1,0 +1,136 @@
+//! Two WebRTC peers through the simulated TURN server, relay-only, exchanging real audio.
+
+mod media_support;
+
+use std::time::Instant;
+
+use connect_softphone::audio::{level_dbov, AudioCodec};
+use connect_softphone::media::{MediaEvent, WebRtcEngine};
+use connect_softphone::mock::turn::SimTurnServer;
+use media_support::{connect, has_tone, leg, relay_config, wait_for, FRAMES_PER_SECOND};
+
+const AGENT_TONE: f64 = 440.0;
+const CUSTOMER_TONE: f64 = 1_000.0;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opus_tone_flows_both_ways_through_turn() {
+    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let engine = WebRtcEngine::new();
+    let mut agent = leg(&engine, relay_config(&turn, "agent"), AGENT_TONE).await;
+    let mut customer = leg(&engine, relay_config(&turn, "customer"), CUSTOMER_TONE).await;
+
+    let started = Instant::now();
+    let offer = agent.peer.create_offer().await.expect("offer gathered");
+    assert!(!offer.candidates.is_empty());
+    assert!(offer.candidates.iter().all(|c| c.is_relay()), "relay-only: {:?}", offer.candidates);
+    assert!(offer.sdp.contains("minptime=20;useinbandfec=1;usedtx=0"), "{}", offer.sdp);
+    assert!(offer.sdp.ends_with("a=ptime:20\r\na=maxptime:20\r\n"));
+    assert!(!offer.sdp.contains("a=candidate"));
+    let gathered = started.elapsed();
+    let answer = customer.peer.accept_offer(offer).await.expect("answer gathered");
+    assert!(answer.candidates.iter().all(|c| c.is_relay()));
+    agent.peer.apply_answer(answer).await.expect("answer applied");
+
+    let codecs = wait_for(&mut agent.events, |e| match e {
+        MediaEvent::CodecsNegotiated(c) => Some(*c),
+        _ => None,
+    })
+    .await;
+    assert_eq!(codecs.audio, AudioCodec::Opus);
+    wait_for(&mut agent.events, |e| (*e == MediaEvent::Connected).then_some(())).await;
+    wait_for(&mut customer.events, |e| (*e == MediaEvent::Connected).then_some(())).await;
+    agent.heard.wait_frames(1).await;
+    customer.heard.wait_frames(1).await;
+    let setup = started.elapsed();
+    eprintln!("call setup on loopback: gathering {gathered:?}, offer → audio both ways {setup:?}");
+
+    let agent_heard = agent.heard.next_frames(FRAMES_PER_SECOND).await;
+    let customer_heard = customer.heard.next_frames(FRAMES_PER_SECOND).await;
+    assert!(has_tone(&agent_heard, CUSTOMER_TONE), "agent hears the customer's tone");
+    assert!(!has_tone(&agent_heard, AGENT_TONE));
+    assert!(has_tone(&customer_heard, AGENT_TONE), "customer hears the agent's tone");
+    assert!(!has_tone(&customer_heard, CUSTOMER_TONE));
+
+    let relay = turn.stats();
+    assert!(relay.allocations >= 2, "{relay:?}");
+    assert!(relay.packets_from_clients >= 2 * FRAMES_PER_SECOND as u64, "{relay:?}");
+    assert!(relay.packets_to_clients >= 2 * FRAMES_PER_SECOND as u64, "{relay:?}");
+
+    let stats = loop {
+        let stats = agent.peer.stats().await.expect("stats");
+        if stats.round_trip_time.is_some() {
+            break stats;
+        }
+        agent.heard.next_frames(10).await;
+    };
+    eprintln!("agent stats after RTCP: {stats:?}");
+    assert_eq!(stats.codec, Some(AudioCodec::Opus));
+    assert!(stats.packets_sent >= FRAMES_PER_SECOND as u64 && stats.bytes_sent > 0);
+    assert!(stats.packets_received >= FRAMES_PER_SECOND as u64 && stats.bytes_received > 0);
+    assert!(stats.audio_input_level > 0.1 && stats.audio_output_level > 0.1);
+
+    agent.peer.close().await.expect("closed");
+    customer.peer.close().await.expect("closed");
+    turn.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mute_sends_silence_and_dtmf_reaches_the_far_end() {
+    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let engine = WebRtcEngine::new();
+    let agent = leg(&engine, relay_config(&turn, "agent"), AGENT_TONE).await;
+    let mut customer = leg(&engine, relay_config(&turn, "customer"), CUSTOMER_TONE).await;
+    connect(&agent, &customer).await;
+    customer.heard.wait_frames(FRAMES_PER_SECOND / 2).await;
+
+    agent.peer.set_muted(true);
+    assert!(agent.peer.is_muted());
+    customer.heard.next_frames(10).await; // frames already in flight
+    let muted = customer.heard.next_frames(FRAMES_PER_SECOND / 2).await;
+    assert!(level_dbov(&muted) < -60.0, "muted audio is silence: {} dBov", level_dbov(&muted));
+    agent.peer.set_muted(false);
+    customer.heard.next_frames(10).await;
+    assert!(has_tone(&customer.heard.next_frames(FRAMES_PER_SECOND / 2).await, AGENT_TONE));
+
+    agent.peer.send_dtmf("1#9").await.expect("digits queued");
+    let mut heard = String::new();
+    while heard.len() < 3 {
+        heard.push(
+            wait_for(&mut customer.events, |e| match e {
+                MediaEvent::DtmfReceived { digit } => Some(*digit),
+                _ => None,
+            })
+            .await,
+        );
+    }
+    assert_eq!(heard, "1#9");
+    assert!(agent.peer.send_dtmf("1x").await.is_err());
+
+    agent.peer.close().await.expect("closed");
+    customer.peer.close().await.expect("closed");
+    turn.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pcmu_is_used_when_the_answer_selects_it() {
+    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let engine = WebRtcEngine::new();
+    let mut agent = leg(&engine, relay_config(&turn, "agent"), AGENT_TONE).await;
+    let mut pcmu_only = relay_config(&turn, "customer");
+    pcmu_only.codecs = vec![AudioCodec::Pcmu];
+    let customer = leg(&engine, pcmu_only, CUSTOMER_TONE).await;
+    connect(&agent, &customer).await;
+    let codecs = wait_for(&mut agent.events, |e| match e {
+        MediaEvent::CodecsNegotiated(c) => Some(*c),
+        _ => None,
+    })
+    .await;
+    assert_eq!((codecs.audio, codecs.payload_type), (AudioCodec::Pcmu, 0));
+    assert!(codecs.telephone_event.is_some());
+    agent.heard.wait_frames(10).await;
+    assert!(has_tone(&agent.heard.next_frames(FRAMES_PER_SECOND).await, CUSTOMER_TONE));
+    assert!(has_tone(&customer.heard.next_frames(FRAMES_PER_SECOND).await, AGENT_TONE));
+    agent.peer.close().await.expect("closed");
+    customer.peer.close().await.expect("closed");
+    turn.stop().await;
+}
