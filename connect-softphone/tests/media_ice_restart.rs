@@ -24,13 +24,18 @@ struct FreshCredentials {
 impl CredentialProvider for FreshCredentials {
     async fn fresh_ice_servers(&self) -> Result<Vec<IceServer>, MediaError> {
         let n = self.issued.fetch_add(1, Ordering::SeqCst);
-        Ok(vec![self.turn.issue_credentials(&format!("agent-{n}"), Duration::from_secs(3600))])
+        Ok(vec![self.turn.issue_credentials(
+            &format!("agent-{n}"),
+            Duration::from_secs(3600),
+        )])
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turn_restart_mid_call_recovers_with_fresh_credentials() {
-    let turn = SimTurnServer::start("sim-secret").await.expect("TURN server");
+    let turn = SimTurnServer::start("sim-secret")
+        .await
+        .expect("TURN server");
     let provider = Arc::new(FreshCredentials {
         turn: turn.clone(),
         issued: AtomicU32::new(0),
@@ -47,7 +52,10 @@ async fn turn_restart_mid_call_recovers_with_fresh_credentials() {
     let mut agent = leg(&engine, agent_config, 440.0).await;
     let customer = leg(&engine, customer_config, 1_000.0).await;
     connect(&agent, &customer).await;
-    assert!(has_tone(&customer.heard.next_frames(FRAMES_PER_SECOND).await, 440.0));
+    assert!(has_tone(
+        &customer.heard.next_frames(FRAMES_PER_SECOND).await,
+        440.0
+    ));
 
     // Kill the relay; a new one comes up elsewhere with a new secret.
     turn.stop().await;
@@ -55,23 +63,46 @@ async fn turn_restart_mid_call_recovers_with_fresh_credentials() {
     turn.rotate_secret("rotated-secret");
     turn.restart().await.expect("TURN restarted");
 
-    wait_for(&mut agent.events, |e| (*e == MediaEvent::Disconnected).then_some(())).await;
+    wait_for(&mut agent.events, |e| {
+        (*e == MediaEvent::Disconnected).then_some(())
+    })
+    .await;
     let offer = wait_for(&mut agent.events, |e| match e {
         MediaEvent::IceRestartOffer(offer) => Some(offer.clone()),
         MediaEvent::IceRestartFailed { reason, .. } => panic!("restart failed: {reason}"),
         _ => None,
     })
     .await;
-    assert!(provider.issued.load(Ordering::SeqCst) >= 1, "fresh credentials were fetched");
+    assert!(
+        provider.issued.load(Ordering::SeqCst) >= 1,
+        "fresh credentials were fetched"
+    );
     assert!(offer.candidates.iter().all(|c| c.is_relay()));
-    let answer = customer.peer.accept_offer(offer).await.expect("restart answer");
-    agent.peer.apply_answer(answer).await.expect("restart answer applied");
-    wait_for(&mut agent.events, |e| (*e == MediaEvent::Connected).then_some(())).await;
+    let answer = customer
+        .peer
+        .accept_offer(offer)
+        .await
+        .expect("restart answer");
+    agent
+        .peer
+        .apply_answer(answer)
+        .await
+        .expect("restart answer applied");
+    wait_for(&mut agent.events, |e| {
+        (*e == MediaEvent::Connected).then_some(())
+    })
+    .await;
     let recovered = killed.elapsed();
 
     customer.heard.next_frames(10).await;
-    assert!(has_tone(&customer.heard.next_frames(FRAMES_PER_SECOND).await, 440.0));
-    assert!(has_tone(&agent.heard.next_frames(FRAMES_PER_SECOND).await, 1_000.0));
+    assert!(has_tone(
+        &customer.heard.next_frames(FRAMES_PER_SECOND).await,
+        440.0
+    ));
+    assert!(has_tone(
+        &agent.heard.next_frames(FRAMES_PER_SECOND).await,
+        1_000.0
+    ));
     assert!(turn.stats().allocations >= 2);
     eprintln!("audio back {recovered:?} after the TURN server was killed");
 

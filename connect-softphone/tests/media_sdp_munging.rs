@@ -34,12 +34,36 @@ fn opts(dtx: bool, force: Option<AudioCodec>) -> MungeOptions {
 fn opus_fmtp_table() {
     // (original fmtp line or none, dtx, expected fmtp)
     let cases = [
-        (Some("a=fmtp:111 minptime=10;useinbandfec=1"), false, "a=fmtp:111 minptime=20;useinbandfec=1;usedtx=0"),
-        (Some("a=fmtp:111 minptime=10;useinbandfec=1"), true, "a=fmtp:111 minptime=20;useinbandfec=1;usedtx=1"),
-        (Some("a=fmtp:111 useinbandfec=0;stereo=0"), false, "a=fmtp:111 minptime=20;useinbandfec=1;stereo=0;usedtx=0"),
-        (Some("a=fmtp:111 minptime=10;usedtx=1;sprop-maxcapturerate=16000"), false, "a=fmtp:111 minptime=20;usedtx=0;sprop-maxcapturerate=16000;useinbandfec=1"),
-        (Some("a=fmtp:111 minptime=40"), false, "a=fmtp:111 minptime=40;useinbandfec=1;usedtx=0"),
-        (None, false, "a=fmtp:111 minptime=20;useinbandfec=1;usedtx=0"),
+        (
+            Some("a=fmtp:111 minptime=10;useinbandfec=1"),
+            false,
+            "a=fmtp:111 minptime=20;useinbandfec=1;usedtx=0",
+        ),
+        (
+            Some("a=fmtp:111 minptime=10;useinbandfec=1"),
+            true,
+            "a=fmtp:111 minptime=20;useinbandfec=1;usedtx=1",
+        ),
+        (
+            Some("a=fmtp:111 useinbandfec=0;stereo=0"),
+            false,
+            "a=fmtp:111 minptime=20;useinbandfec=1;stereo=0;usedtx=0",
+        ),
+        (
+            Some("a=fmtp:111 minptime=10;usedtx=1;sprop-maxcapturerate=16000"),
+            false,
+            "a=fmtp:111 minptime=20;usedtx=0;sprop-maxcapturerate=16000;useinbandfec=1",
+        ),
+        (
+            Some("a=fmtp:111 minptime=40"),
+            false,
+            "a=fmtp:111 minptime=40;useinbandfec=1;usedtx=0",
+        ),
+        (
+            None,
+            false,
+            "a=fmtp:111 minptime=20;useinbandfec=1;usedtx=0",
+        ),
     ];
     for (original, dtx, expected) in cases {
         let offer = match original {
@@ -47,9 +71,15 @@ fn opus_fmtp_table() {
             None => OFFER.replace("a=fmtp:111 minptime=10;useinbandfec=1\r\n", ""),
         };
         let munged = munge_offer(&offer, opts(dtx, None));
-        let fmtp: Vec<&str> = munged.lines().filter(|l| l.starts_with("a=fmtp:111")).collect();
+        let fmtp: Vec<&str> = munged
+            .lines()
+            .filter(|l| l.starts_with("a=fmtp:111"))
+            .collect();
         assert_eq!(fmtp, vec![expected], "from {original:?}");
-        assert!(munged.contains(&format!("a=rtpmap:111 opus/48000/2\r\n{expected}\r\n")), "directly after rtpmap");
+        assert!(
+            munged.contains(&format!("a=rtpmap:111 opus/48000/2\r\n{expected}\r\n")),
+            "directly after rtpmap"
+        );
     }
 }
 
@@ -67,17 +97,33 @@ fn packetisation_is_appended_once_and_munging_is_idempotent() {
 fn forced_codec_table() {
     // (forced codec, expected m= line, payload types that must be gone)
     let cases = [
-        (AudioCodec::Opus, "m=audio 9 UDP/TLS/RTP/SAVPF 111 110 126", vec!["a=rtpmap:0 "]),
-        (AudioCodec::Pcmu, "m=audio 9 UDP/TLS/RTP/SAVPF 0 110 126", vec!["a=rtpmap:111", "a=fmtp:111", "a=rtcp-fb:111"]),
+        (
+            AudioCodec::Opus,
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 110 126",
+            vec!["a=rtpmap:0 "],
+        ),
+        (
+            AudioCodec::Pcmu,
+            "m=audio 9 UDP/TLS/RTP/SAVPF 0 110 126",
+            vec!["a=rtpmap:111", "a=fmtp:111", "a=rtcp-fb:111"],
+        ),
     ];
     for (codec, m_line, gone) in cases {
         let munged = munge_offer(OFFER, opts(false, Some(codec)));
-        assert!(munged.contains(&format!("{m_line}\r\n")), "{codec:?}: {munged}");
+        assert!(
+            munged.contains(&format!("{m_line}\r\n")),
+            "{codec:?}: {munged}"
+        );
         for prefix in gone {
             assert!(!munged.contains(prefix), "{codec:?} keeps {prefix}");
         }
-        assert!(munged.contains("a=rtcp-fb:* nack"), "wildcard feedback is kept");
-        assert!(munged.contains("telephone-event/48000") && munged.contains("telephone-event/8000"));
+        assert!(
+            munged.contains("a=rtcp-fb:* nack"),
+            "wildcard feedback is kept"
+        );
+        assert!(
+            munged.contains("telephone-event/48000") && munged.contains("telephone-event/8000")
+        );
     }
 }
 
@@ -89,17 +135,44 @@ fn candidates_are_stripped_and_answers_negotiated() {
 
     // (answer m= formats, supported, expected codec, pt, telephone-event pt)
     let cases = [
-        ("111 110", vec![AudioCodec::Opus, AudioCodec::Pcmu], AudioCodec::Opus, 111, Some(110)),
-        ("0 126", vec![AudioCodec::Opus, AudioCodec::Pcmu], AudioCodec::Pcmu, 0, Some(126)),
-        ("111 0 110", vec![AudioCodec::Pcmu], AudioCodec::Pcmu, 0, None),
+        (
+            "111 110",
+            vec![AudioCodec::Opus, AudioCodec::Pcmu],
+            AudioCodec::Opus,
+            111,
+            Some(110),
+        ),
+        (
+            "0 126",
+            vec![AudioCodec::Opus, AudioCodec::Pcmu],
+            AudioCodec::Pcmu,
+            0,
+            Some(126),
+        ),
+        (
+            "111 0 110",
+            vec![AudioCodec::Pcmu],
+            AudioCodec::Pcmu,
+            0,
+            None,
+        ),
         ("0", vec![AudioCodec::Pcmu], AudioCodec::Pcmu, 0, None),
     ];
     for (formats, supported, codec, pt, event) in cases {
-        let answer = OFFER.replace("111 0 110 126", formats).replace("a=rtpmap:126 telephone-event/8000\r\n", if formats.contains("126") { "a=rtpmap:126 telephone-event/8000\r\n" } else { "" });
+        let answer = OFFER.replace("111 0 110 126", formats).replace(
+            "a=rtpmap:126 telephone-event/8000\r\n",
+            if formats.contains("126") {
+                "a=rtpmap:126 telephone-event/8000\r\n"
+            } else {
+                ""
+            },
+        );
         let found = negotiate(&answer, &supported).expect("a common codec");
         assert_eq!((found.audio, found.payload_type), (codec, pt), "{formats}");
         assert_eq!(found.telephone_event, event, "{formats}");
     }
     let no_audio = OFFER.replace("111 0 110 126", "110");
-    assert!(negotiate(&no_audio, &[AudioCodec::Opus]).expect_err("no codec").is_remote_description());
+    assert!(negotiate(&no_audio, &[AudioCodec::Opus])
+        .expect_err("no codec")
+        .is_remote_description());
 }

@@ -86,15 +86,31 @@ mod tests {
         let t0 = Instant::now();
         let timings = IceTimings::default();
         // (candidates at ms with component, end-of-candidates, poll at ms, expected)
-        let cases: Vec<(Vec<(u64, Option<u16>)>, bool, u64, GatherStep)> = vec![
+        type Case = (Vec<(u64, Option<u16>)>, bool, u64, GatherStep);
+        let cases: Vec<Case> = vec![
             (vec![], false, 0, GatherStep::WaitUntil(t0 + ms(8000))),
             (vec![], false, 8000, GatherStep::Done),
             (vec![], true, 10, GatherStep::Done),
-            (vec![(100, Some(1))], false, 599, GatherStep::WaitUntil(t0 + ms(600))),
+            (
+                vec![(100, Some(1))],
+                false,
+                599,
+                GatherStep::WaitUntil(t0 + ms(600)),
+            ),
             (vec![(100, Some(1))], false, 600, GatherStep::Done),
-            (vec![(100, Some(2))], false, 600, GatherStep::WaitUntil(t0 + ms(8000))),
+            (
+                vec![(100, Some(2))],
+                false,
+                600,
+                GatherStep::WaitUntil(t0 + ms(8000)),
+            ),
             (vec![(7900, Some(1))], false, 8000, GatherStep::Done),
-            (vec![(100, Some(1)), (300, Some(1))], false, 599, GatherStep::WaitUntil(t0 + ms(600))),
+            (
+                vec![(100, Some(1)), (300, Some(1))],
+                false,
+                599,
+                GatherStep::WaitUntil(t0 + ms(600)),
+            ),
         ];
         for (candidates, ended, at, expected) in cases {
             let mut rule = GatheringRule::new(t0, &timings);
@@ -104,7 +120,11 @@ mod tests {
             if ended {
                 rule.on_end_of_candidates();
             }
-            assert_eq!(rule.poll(t0 + ms(at)), expected, "{candidates:?} ended={ended} at={at}");
+            assert_eq!(
+                rule.poll(t0 + ms(at)),
+                expected,
+                "{candidates:?} ended={ended} at={at}"
+            );
         }
     }
 

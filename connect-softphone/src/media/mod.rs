@@ -22,6 +22,7 @@ mod types;
 #[cfg(not(target_arch = "wasm32"))]
 mod webrtc;
 
+pub use crate::audio::AudioCodec;
 pub use codecs::{CodecFactory, DefaultCodecs};
 pub use credentials::CredentialProvider;
 pub use engine::{MediaEngine, MediaPeer, PeerConfig};
@@ -30,10 +31,8 @@ pub use event::{IceState, MediaEvent, MediaEvents, EVENT_QUEUE};
 pub use gathering::{GatherStep, GatheringRule};
 pub use restart::{RestartAction, RestartPolicy};
 pub use stats::MediaStats;
-pub use crate::audio::AudioCodec;
 pub use types::{
-    IceCandidate, IcePolicy, IceServer, IceTimings, NegotiatedCodecs,
-    SessionDescription,
+    IceCandidate, IcePolicy, IceServer, IceTimings, NegotiatedCodecs, SessionDescription,
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use webrtc::WebRtcEngine;

@@ -29,7 +29,7 @@ pub struct MediaStats {
     pub remote_fraction_lost: f64,
     /// Outbound jitter the far end reports.
     pub remote_jitter: Duration,
-    /// Round-trip time from RTCP sender/receiver reports, once measured.
+    /// Round-trip time of the media path, once measured.
     pub round_trip_time: Option<Duration>,
     /// Level of the audio last sent, 0.0–1.0 (peak, linear; 0 while muted).
     pub audio_input_level: f64,

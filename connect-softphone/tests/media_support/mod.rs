@@ -54,7 +54,10 @@ pub fn capture() -> (Box<dyn AudioSink>, Capture) {
             samples: Arc::clone(&samples),
             frames: tx,
         }),
-        Capture { samples, frames: rx },
+        Capture {
+            samples,
+            frames: rx,
+        },
     )
 }
 
@@ -93,7 +96,10 @@ pub fn has_tone(samples: &[i16], freq: f64) -> bool {
 }
 
 /// Waits for the first event matching `pick`.
-pub async fn wait_for<T>(events: &mut MediaEvents, mut pick: impl FnMut(&MediaEvent) -> Option<T>) -> T {
+pub async fn wait_for<T>(
+    events: &mut MediaEvents,
+    mut pick: impl FnMut(&MediaEvent) -> Option<T>,
+) -> T {
     tokio::time::timeout(HANG_GUARD, async {
         loop {
             let event = events.recv().await.expect("peer alive");
@@ -130,13 +136,25 @@ pub async fn leg(engine: &WebRtcEngine, config: PeerConfig, freq: f64) -> Leg {
         .create_peer(config, Box::new(ToneSource::new(freq, -12.0)), sink)
         .await
         .expect("peer created");
-    Leg { peer, events, heard }
+    Leg {
+        peer,
+        events,
+        heard,
+    }
 }
 
 /// Offer from `agent`, answer from `customer`, answer applied: the non-trickle exchange the
 /// softphone's `invite` carries.
 pub async fn connect(agent: &Leg, customer: &Leg) {
     let offer = agent.peer.create_offer().await.expect("offer gathered");
-    let answer = customer.peer.accept_offer(offer).await.expect("answer gathered");
-    agent.peer.apply_answer(answer).await.expect("answer applied");
+    let answer = customer
+        .peer
+        .accept_offer(offer)
+        .await
+        .expect("answer gathered");
+    agent
+        .peer
+        .apply_answer(answer)
+        .await
+        .expect("answer applied");
 }

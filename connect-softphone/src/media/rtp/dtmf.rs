@@ -71,7 +71,13 @@ impl DtmfSender {
     pub fn queue(&mut self, digits: &str) -> Result<(), MediaError> {
         let events = digits
             .chars()
-            .map(|c| if c == ',' { Ok(PAUSE) } else { event_code(c).ok_or(MediaError::InvalidDtmf(c)) })
+            .map(|c| {
+                if c == ',' {
+                    Ok(PAUSE)
+                } else {
+                    event_code(c).ok_or(MediaError::InvalidDtmf(c))
+                }
+            })
             .collect::<Result<Vec<u8>, MediaError>>()?;
         self.pending.extend(events);
         Ok(())
@@ -95,7 +101,11 @@ impl DtmfSender {
                 Some(PAUSE) => State::Silent { ticks: PAUSE_TICKS },
                 Some(event) => {
                     self.events_sent += 1;
-                    State::Tone { event, start: timestamp, sent: 0 }
+                    State::Tone {
+                        event,
+                        start: timestamp,
+                        sent: 0,
+                    }
                 }
                 None => return None,
             };
@@ -103,17 +113,31 @@ impl DtmfSender {
         match self.state {
             State::Idle => None,
             State::Silent { ticks } => {
-                self.state = if ticks <= 1 { State::Idle } else { State::Silent { ticks: ticks - 1 } };
+                self.state = if ticks <= 1 {
+                    State::Idle
+                } else {
+                    State::Silent { ticks: ticks - 1 }
+                };
                 None
             }
             State::Tone { event, start, sent } => {
                 let sent = sent + 1;
                 self.state = if sent >= TONE_TICKS {
-                    State::End { event, start, sent: 0 }
+                    State::End {
+                        event,
+                        start,
+                        sent: 0,
+                    }
                 } else {
                     State::Tone { event, start, sent }
                 };
-                Some(packet(event, false, sent * samples_per_tick, sent == 1, start))
+                Some(packet(
+                    event,
+                    false,
+                    sent * samples_per_tick,
+                    sent == 1,
+                    start,
+                ))
             }
             State::End { event, start, sent } => {
                 let sent = sent + 1;
@@ -122,7 +146,13 @@ impl DtmfSender {
                 } else {
                     State::End { event, start, sent }
                 };
-                Some(packet(event, true, TONE_TICKS * samples_per_tick, false, start))
+                Some(packet(
+                    event,
+                    true,
+                    TONE_TICKS * samples_per_tick,
+                    false,
+                    start,
+                ))
             }
         }
     }
@@ -198,17 +228,29 @@ mod tests {
         assert_eq!(sent.len(), 8);
         assert!(sent.iter().all(|p| p.timestamp == 0 && p.payload[0] == 5));
         assert_eq!(sent.iter().filter(|p| p.marker).count(), 1);
-        let durations: Vec<u16> = sent.iter().map(|p| u16::from_be_bytes([p.payload[2], p.payload[3]])).collect();
-        assert_eq!(durations, vec![960, 1920, 2880, 3840, 4800, 4800, 4800, 4800]);
+        let durations: Vec<u16> = sent
+            .iter()
+            .map(|p| u16::from_be_bytes([p.payload[2], p.payload[3]]))
+            .collect();
+        assert_eq!(
+            durations,
+            vec![960, 1920, 2880, 3840, 4800, 4800, 4800, 4800]
+        );
         assert_eq!(sent.iter().filter(|p| p.payload[1] & 0x80 != 0).count(), 3);
-        assert!(packets[8..].iter().all(Option::is_none), "gap after the digit");
+        assert!(
+            packets[8..].iter().all(Option::is_none),
+            "gap after the digit"
+        );
         assert!(!sender.is_busy());
     }
 
     #[test]
     fn pause_and_invalid_digits() {
         let mut sender = DtmfSender::default();
-        assert!(matches!(sender.queue("1x"), Err(MediaError::InvalidDtmf('x'))));
+        assert!(matches!(
+            sender.queue("1x"),
+            Err(MediaError::InvalidDtmf('x'))
+        ));
         assert!(!sender.is_busy());
         sender.queue(",").expect("pause is valid");
         assert!((0..25).all(|i| sender.tick(i * 160, 160).is_none()));

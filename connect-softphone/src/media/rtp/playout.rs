@@ -117,12 +117,12 @@ mod tests {
         let steps: Vec<(u16, u8, Vec<i16>)> = vec![
             (65534, 1, vec![1]),
             (65535, 2, vec![2]),
-            (0, 3, vec![3]),       // wrap
-            (2, 5, vec![-5, 5]),   // one lost: FEC from the next packet
-            (1, 4, vec![]),        // late
-            (2, 5, vec![]),        // duplicate
+            (0, 3, vec![3]),           // wrap
+            (2, 5, vec![-5, 5]),       // one lost: FEC from the next packet
+            (1, 4, vec![]),            // late
+            (2, 5, vec![]),            // duplicate
             (6, 9, vec![0, 0, -9, 9]), // three lost: PLC, PLC, FEC
-            (500, 7, vec![7]),     // resync
+            (500, 7, vec![7]),         // resync
         ];
         for (sequence, marker, expected) in steps {
             let frames = playout.push(sequence, &[marker]).expect("decodes");

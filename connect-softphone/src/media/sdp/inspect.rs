@@ -80,7 +80,9 @@ pub fn negotiate(sdp: &str, supported: &[AudioCodec]) -> Result<NegotiatedCodecs
             Some(PayloadKind::Audio(codec)) if supported.contains(codec) => Some((pt, *codec)),
             _ => None,
         })
-        .ok_or_else(|| MediaError::NoCommonCodec(format!("answer formats {:?}", formats(&section))))?;
+        .ok_or_else(|| {
+            MediaError::NoCommonCodec(format!("answer formats {:?}", formats(&section)))
+        })?;
     let telephone_event = map.iter().find_map(|(pt, kind)| match kind {
         PayloadKind::TelephoneEvent(rate) if *rate == audio.1.clock_rate() => Some(*pt),
         _ => None,

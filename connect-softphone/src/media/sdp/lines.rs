@@ -20,7 +20,10 @@ pub(crate) fn join(lines: &[String]) -> String {
 
 /// The payload type an `a=<attribute>:<pt> …` line is about, if it is one.
 pub(crate) fn attribute_pt(line: &str, attribute: &str) -> Option<String> {
-    let rest = line.strip_prefix("a=")?.strip_prefix(attribute)?.strip_prefix(':')?;
+    let rest = line
+        .strip_prefix("a=")?
+        .strip_prefix(attribute)?
+        .strip_prefix(':')?;
     let pt = rest.split_whitespace().next()?;
     Some(pt.to_owned())
 }

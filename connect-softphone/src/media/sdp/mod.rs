@@ -6,7 +6,5 @@ mod inspect;
 mod lines;
 mod munge;
 
-pub use inspect::{
-    audio_mid, ice_ufrag, negotiate, payload_map, strip_candidates, PayloadKind,
-};
+pub use inspect::{audio_mid, ice_ufrag, negotiate, payload_map, strip_candidates, PayloadKind};
 pub use munge::{munge_offer, MungeOptions};

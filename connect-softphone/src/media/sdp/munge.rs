@@ -112,8 +112,7 @@ fn force_codec(lines: Vec<String>, codec: AudioCodec) -> Vec<String> {
     let keep = |pt: &str| match encoding_of(pt) {
         Some((name, rate)) => {
             name.eq_ignore_ascii_case("telephone-event")
-                || (name.eq_ignore_ascii_case(codec.sdp_name())
-                    && rate == codec.clock_rate())
+                || (name.eq_ignore_ascii_case(codec.sdp_name()) && rate == codec.clock_rate())
         }
         None => false,
     };
@@ -141,7 +140,10 @@ fn force_codec(lines: Vec<String>, codec: AudioCodec) -> Vec<String> {
     if found {
         out
     } else {
-        warn!(?codec, "forced codec is not in the offer; offer left unchanged");
+        warn!(
+            ?codec,
+            "forced codec is not in the offer; offer left unchanged"
+        );
         lines
     }
 }

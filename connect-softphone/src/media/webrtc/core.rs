@@ -26,7 +26,11 @@ pub(super) struct Core {
 }
 
 impl Core {
-    pub(super) fn new(pc: Arc<dyn PeerConnection>, shared: Arc<Shared>, config: PeerConfig) -> Self {
+    pub(super) fn new(
+        pc: Arc<dyn PeerConnection>,
+        shared: Arc<Shared>,
+        config: PeerConfig,
+    ) -> Self {
         let servers = config.ice_servers.clone();
         Self {
             pc,
@@ -42,7 +46,10 @@ impl Core {
         self.offer().await
     }
 
-    pub(super) async fn restart(&self, servers: Vec<IceServer>) -> Result<SessionDescription, MediaError> {
+    pub(super) async fn restart(
+        &self,
+        servers: Vec<IceServer>,
+    ) -> Result<SessionDescription, MediaError> {
         let _op = self.ops.lock().await;
         self.pc
             .set_configuration(setup::configuration(&servers, self.config.ice_policy))

@@ -71,9 +71,9 @@ impl MediaEngine for WebRtcEngine {
         source: Box<dyn AudioSource>,
         sink: Box<dyn AudioSink>,
     ) -> Result<(Arc<dyn MediaPeer>, MediaEvents), MediaError> {
-        let first = *setup::offered_codecs(&config)
-            .first()
-            .ok_or_else(|| MediaError::Setup("no codec configured".into()))?;
+        if setup::offered_codecs(&config).is_empty() {
+            return Err(MediaError::Setup("no codec configured".into()));
+        }
         let shared = Arc::new(Shared::new(source));
         let events = MediaEvents::new(shared.events.subscribe());
         let (signals_tx, signals_rx) = mpsc::unbounded_channel();
@@ -99,7 +99,7 @@ impl MediaEngine for WebRtcEngine {
             timestamp: random.next_u64() as u32,
         };
         let track: Arc<dyn TrackLocal> =
-            Arc::new(TrackLocalStaticRTP::new(setup::audio_track(numbering.ssrc, first, config.enable_opus_dtx)));
+            Arc::new(TrackLocalStaticRTP::new(setup::audio_track(numbering.ssrc)));
         pc.add_track(Arc::clone(&track))
             .await
             .map_err(|e| MediaError::Setup(format!("audio track: {e}")))?;
@@ -113,7 +113,12 @@ impl MediaEngine for WebRtcEngine {
         };
         let tasks = vec![
             tokio::spawn(supervisor.run(signals_rx)),
-            tokio::spawn(send::run(shared, track, Arc::clone(&self.codecs), numbering)),
+            tokio::spawn(send::run(
+                shared,
+                track,
+                Arc::clone(&self.codecs),
+                numbering,
+            )),
         ];
         let peer = WebRtcPeer {
             core,

@@ -11,9 +11,7 @@ use super::core::Core;
 use super::shared::{lock, Shared};
 use super::stats;
 use crate::audio::{AudioSink, AudioSource};
-use crate::media::{
-    IceServer, MediaError, MediaEvents, MediaPeer, MediaStats, SessionDescription,
-};
+use crate::media::{IceServer, MediaError, MediaEvents, MediaPeer, MediaStats, SessionDescription};
 
 /// One call's WebRTC media; closing (or dropping) it stops its tasks.
 pub(super) struct WebRtcPeer {
@@ -48,12 +46,18 @@ impl MediaPeer for WebRtcPeer {
         self.core.apply_answer(answer).await
     }
 
-    async fn accept_offer(&self, offer: SessionDescription) -> Result<SessionDescription, MediaError> {
+    async fn accept_offer(
+        &self,
+        offer: SessionDescription,
+    ) -> Result<SessionDescription, MediaError> {
         self.ensure_open()?;
         self.core.accept_offer(offer).await
     }
 
-    async fn restart_ice(&self, ice_servers: Vec<IceServer>) -> Result<SessionDescription, MediaError> {
+    async fn restart_ice(
+        &self,
+        ice_servers: Vec<IceServer>,
+    ) -> Result<SessionDescription, MediaError> {
         self.ensure_open()?;
         self.core.restart(ice_servers).await
     }

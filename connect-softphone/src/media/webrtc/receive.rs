@@ -71,7 +71,10 @@ pub(super) async fn run(
                     }
                 }
             }
-            None => trace!(pt = packet.header.payload_type, "unexpected payload type dropped"),
+            None => trace!(
+                pt = packet.header.payload_type,
+                "unexpected payload type dropped"
+            ),
         }
     }
     debug!("receive loop stopped");

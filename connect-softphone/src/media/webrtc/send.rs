@@ -23,7 +23,13 @@ pub(super) struct Numbering {
 }
 
 impl Numbering {
-    fn packet(&mut self, payload_type: u8, marker: bool, timestamp: u32, payload: Vec<u8>) -> Packet {
+    fn packet(
+        &mut self,
+        payload_type: u8,
+        marker: bool,
+        timestamp: u32,
+        payload: Vec<u8>,
+    ) -> Packet {
         let packet = Packet {
             header: Header {
                 version: 2,
@@ -66,7 +72,8 @@ pub(super) async fn run(
         if let Some(pt) = negotiated.codecs.telephone_event {
             let event = lock(&shared.dtmf).tick(numbering.timestamp, per_tick);
             if let Some(event) = event {
-                let packet = numbering.packet(pt, event.marker, event.timestamp, event.payload.to_vec());
+                let packet =
+                    numbering.packet(pt, event.marker, event.timestamp, event.payload.to_vec());
                 numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
                 write(&track, packet).await;
                 continue;
@@ -91,7 +98,8 @@ pub(super) async fn run(
         match encoder.encode(&frame) {
             Ok(payload) => {
                 let timestamp = numbering.timestamp;
-                let packet = numbering.packet(negotiated.codecs.payload_type, first, timestamp, payload);
+                let packet =
+                    numbering.packet(negotiated.codecs.payload_type, first, timestamp, payload);
                 first = false;
                 write(&track, packet).await;
             }

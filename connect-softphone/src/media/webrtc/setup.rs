@@ -12,7 +12,7 @@ use rtc::rtp_transceiver::rtp_sender::{
 };
 use webrtc::peer_connection::{
     RTCBundlePolicy, RTCConfiguration, RTCConfigurationBuilder, RTCIceServer,
-    RTCIceTransportPolicy, RTCRtcpMuxPolicy, SettingEngineBuilder, SettingEngine,
+    RTCIceTransportPolicy, RTCRtcpMuxPolicy, SettingEngine, SettingEngineBuilder,
 };
 
 use crate::media::{AudioCodec, IcePolicy, IceServer, MediaError, PeerConfig};
@@ -73,7 +73,7 @@ fn codec(mime: &str, clock_rate: u32, channels: u16, fmtp: &str) -> RTCRtpCodec 
 
 /// The RTP codec of an audio codec as webrtc-rs names it, with the Opus parameters of the
 /// munged offer (spec §9 rule 1).
-pub(super) fn rtp_codec(audio: AudioCodec, opus_dtx: bool) -> RTCRtpCodec {
+fn rtp_codec(audio: AudioCodec, opus_dtx: bool) -> RTCRtpCodec {
     match audio {
         AudioCodec::Opus => {
             let fmtp = format!("minptime=20;useinbandfec=1;usedtx={}", u8::from(opus_dtx));
@@ -101,7 +101,6 @@ pub(super) fn media(config: &PeerConfig) -> Result<(RtcMediaEngine, Registry), M
                 RTCRtpCodecParameters {
                     rtp_codec,
                     payload_type,
-                    ..Default::default()
                 },
                 RtpCodecKind::Audio,
             )
@@ -114,18 +113,22 @@ pub(super) fn media(config: &PeerConfig) -> Result<(RtcMediaEngine, Registry), M
         };
         register(rtp_codec(*audio, config.enable_opus_dtx), pt)?;
     }
-    if codecs.contains(&AudioCodec::Opus) {
-        register(codec(MIME_TYPE_TELEPHONE_EVENT, 48_000, 0, "0-16"), PT_TELEPHONE_EVENT_48K)?;
-    }
-    if codecs.contains(&AudioCodec::Pcmu) {
-        register(codec(MIME_TYPE_TELEPHONE_EVENT, 8_000, 0, "0-16"), PT_TELEPHONE_EVENT_8K)?;
-    }
+    // Both rates, in the order of spec §9 rule 5.
+    register(
+        codec(MIME_TYPE_TELEPHONE_EVENT, 48_000, 0, "0-16"),
+        PT_TELEPHONE_EVENT_48K,
+    )?;
+    register(
+        codec(MIME_TYPE_TELEPHONE_EVENT, 8_000, 0, "0-16"),
+        PT_TELEPHONE_EVENT_8K,
+    )?;
     let registry = configure_rtcp_reports(Registry::new());
     Ok((engine, registry))
 }
 
-/// The local audio track, sending on `ssrc`.
-pub(super) fn audio_track(ssrc: u32, first: AudioCodec, opus_dtx: bool) -> MediaStreamTrack {
+/// The local audio track, sending on `ssrc`. It names no codec, so the transceiver offers
+/// every registered one and the answer picks.
+pub(super) fn audio_track(ssrc: u32) -> MediaStreamTrack {
     MediaStreamTrack::new(
         "connect-softphone".to_owned(),
         "audio".to_owned(),
@@ -136,7 +139,6 @@ pub(super) fn audio_track(ssrc: u32, first: AudioCodec, opus_dtx: bool) -> Media
                 ssrc: Some(ssrc),
                 ..Default::default()
             },
-            codec: rtp_codec(first, opus_dtx),
             ..Default::default()
         }],
     )

@@ -96,7 +96,9 @@ impl Shared {
 
 /// Locks a std mutex, recovering from a poisoned one (a panicked holder left plain data).
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The runtime's notion of now (virtual under tokio's paused time), for the sans-IO machines.

@@ -3,8 +3,8 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use rtc::statistics::report::RTCStatsReportEntry;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
+use rtc::statistics::report::RTCStatsReportEntry;
 use webrtc::peer_connection::RTCStatsReport;
 
 use super::shared::{lock, Shared};
@@ -15,7 +15,15 @@ fn seconds(value: f64) -> Duration {
 }
 
 /// Builds the snapshot from a report and the peer's own counters.
+///
+/// webrtc-rs 0.21 reports RTCP jitter in RTP clock units (converted here with the negotiated
+/// clock rate) and does not compute an RTCP round-trip time, so the round-trip time is the
+/// ICE consent-check time of the nominated candidate pair (the same path).
 pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
+    let clock_rate = shared
+        .negotiated()
+        .map_or(48_000.0, |n| f64::from(n.codecs.audio.clock_rate()));
+    let jitter = |units: f64| seconds(units / clock_rate);
     let mut stats = MediaStats {
         codec: shared.negotiated().map(|n| n.codecs.audio),
         ice_state: *lock(&shared.ice_state),
@@ -28,13 +36,14 @@ pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
     for entry in report.iter() {
         match entry {
             RTCStatsReportEntry::InboundRtp(inbound)
-                if inbound.received_rtp_stream_stats.rtp_stream_stats.kind == RtpCodecKind::Audio =>
+                if inbound.received_rtp_stream_stats.rtp_stream_stats.kind
+                    == RtpCodecKind::Audio =>
             {
                 let received = &inbound.received_rtp_stream_stats;
                 stats.packets_received += received.packets_received;
                 stats.bytes_received += inbound.bytes_received;
                 stats.packets_lost += received.packets_lost;
-                stats.jitter = stats.jitter.max(seconds(received.jitter));
+                stats.jitter = stats.jitter.max(jitter(received.jitter));
             }
             RTCStatsReportEntry::OutboundRtp(outbound)
                 if outbound.sent_rtp_stream_stats.rtp_stream_stats.kind == RtpCodecKind::Audio =>
@@ -46,10 +55,12 @@ pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
                 let received = &remote.received_rtp_stream_stats;
                 stats.remote_packets_lost += received.packets_lost;
                 stats.remote_fraction_lost = remote.fraction_lost;
-                stats.remote_jitter = stats.remote_jitter.max(seconds(received.jitter));
-                if remote.round_trip_time_measurements > 0 {
-                    stats.round_trip_time = Some(seconds(remote.round_trip_time));
-                }
+                stats.remote_jitter = stats.remote_jitter.max(jitter(received.jitter));
+            }
+            RTCStatsReportEntry::IceCandidatePair(pair)
+                if pair.nominated && pair.current_round_trip_time > 0.0 =>
+            {
+                stats.round_trip_time = Some(seconds(pair.current_round_trip_time));
             }
             _ => {}
         }

@@ -37,7 +37,10 @@ impl Supervisor {
     pub(super) async fn run(self, mut signals: mpsc::UnboundedReceiver<Signal>) {
         let shared = Arc::clone(&self.core.shared);
         let mut policy = RestartPolicy::new(self.core.config.timings);
-        let jitter = Jitter::seeded(u64::from(std::process::id()) ^ now().saturating_duration_since(shared.created).as_nanos() as u64);
+        let jitter = Jitter::seeded(
+            u64::from(std::process::id())
+                ^ now().saturating_duration_since(shared.created).as_nanos() as u64,
+        );
         let mut link = Link::default();
         let mut receivers = JoinSet::new();
         let mut restarting = JoinSet::new();
