@@ -54,7 +54,10 @@ async fn a_call_reaches_connect_in_order_and_survives_throttling() {
     let (hub, _events) = StatsHub::builder()
         .clock(Arc::new(clock.clone()))
         .jitter_seed(1)
-        .sink_with_spool(Arc::new(CtiSink::new(Arc::new(cti(&server)))), SpoolConfig::default())
+        .sink_with_spool(
+            Arc::new(CtiSink::new(Arc::new(cti(&server)))),
+            SpoolConfig::default(),
+        )
         .start()
         .await;
 
@@ -98,9 +101,24 @@ async fn a_call_reaches_connect_in_order_and_survives_throttling() {
     assert_eq!(stats[2]["roundTripTimeMillis"], 125);
     assert!(stats[2].get("jitterMillis").is_none());
     let report = seen[1].json();
-    assert_eq!(report["report"]["softphoneStreamStatistics"][0]["packetCount"], 1600);
-    assert_eq!(seen[2].json()["softphoneStreamStatistics"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        report["report"]["softphoneStreamStatistics"][0]["packetCount"],
+        1600
+    );
+    assert_eq!(
+        seen[2].json()["softphoneStreamStatistics"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
     let health = hub.health();
-    assert_eq!((health.sink_errors, health.dropped_records, health.rejected_records), (1, 0, 0));
+    assert_eq!(
+        (
+            health.sink_errors,
+            health.dropped_records,
+            health.rejected_records
+        ),
+        (1, 0, 0)
+    );
     hub.shutdown().await;
 }

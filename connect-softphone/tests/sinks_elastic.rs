@@ -42,15 +42,21 @@ fn bulk_answer(seen: &Seen, status_of: impl Fn(&str) -> u16) -> (u16, String) {
         .map(|(action, _)| {
             let id = action["index"]["_id"].as_str().unwrap_or_default();
             let status = status_of(id);
-            let mut item = json!({"_index": action["index"]["_index"], "_id": id, "status": status});
+            let mut item =
+                json!({"_index": action["index"]["_index"], "_id": id, "status": status});
             if status >= 300 {
                 item["error"] = json!({"type": "mapper_parsing_exception", "reason": "bad"});
             }
             json!({ "index": item })
         })
         .collect();
-    let errors = items.iter().any(|i| i["index"]["status"].as_u64() >= Some(300));
-    (200, json!({"took": 3, "errors": errors, "items": items}).to_string())
+    let errors = items
+        .iter()
+        .any(|i| i["index"]["status"].as_u64() >= Some(300));
+    (
+        200,
+        json!({"took": 3, "errors": errors, "items": items}).to_string(),
+    )
 }
 
 fn call() -> Arc<CallContext> {
@@ -96,8 +102,18 @@ async fn writes_ndjson_into_daily_indices() {
         sample(StreamDirection::AudioOutput, T0 + 1000),
     ];
     records.extend(api.records([
-        ApiCallRecord::success(CtiMethod::AcceptContact, 40, 200, Timestamp::from_millis(T0)),
-        ApiCallRecord::success(CtiMethod::AcceptContact, 41, 200, Timestamp::from_millis(T0)),
+        ApiCallRecord::success(
+            CtiMethod::AcceptContact,
+            40,
+            200,
+            Timestamp::from_millis(T0),
+        ),
+        ApiCallRecord::success(
+            CtiMethod::AcceptContact,
+            41,
+            200,
+            Timestamp::from_millis(T0),
+        ),
     ]));
     let report = TelemetryReport {
         call: CallReport {
@@ -143,8 +159,14 @@ async fn writes_ndjson_into_daily_indices() {
     assert_eq!(
         placed,
         [
-            ("softphonestreamstats-2024-05-01", "c-1:ac-1:audio_input:1714607999000"),
-            ("softphonestreamstats-2024-05-02", "c-1:ac-1:audio_output:1714608000000"),
+            (
+                "softphonestreamstats-2024-05-01",
+                "c-1:ac-1:audio_input:1714607999000"
+            ),
+            (
+                "softphonestreamstats-2024-05-02",
+                "c-1:ac-1:audio_output:1714608000000"
+            ),
             ("apimetric-2024-05-01", "jdoe:acceptContact:1714607999000:0"),
             ("apimetric-2024-05-01", "jdoe:acceptContact:1714607999000:1"),
             ("softphonecallreport-2024-05-02", "c-1:ac-1:report"),
@@ -188,10 +210,9 @@ async fn throttled_items_are_retried_and_refused_items_counted() {
         sample(StreamDirection::AudioOutput, T0),
         sample(StreamDirection::AudioInput, T0 + 1000),
     ]);
-    clock
-        .advance_when_sleeping(Duration::from_secs(61))
+    clock.advance_when_sleeping(Duration::from_secs(61)).await;
+    hub.wait_until(|s| s[0].delivered == 2 && s[0].rejected == 1)
         .await;
-    hub.wait_until(|s| s[0].delivered == 2 && s[0].rejected == 1).await;
     let seen = server.accepted();
     assert_eq!(seen.len(), 2);
     let retried: Vec<String> = parse_bulk(&seen[1])
@@ -226,7 +247,11 @@ async fn large_batches_are_split_under_the_document_limit() {
         .await;
     hub.dispatch((0..2500).map(|i| sample(StreamDirection::AudioInput, T0 + i)));
     hub.wait_until(|s| s[0].delivered == 2500).await;
-    let sizes: Vec<usize> = server.accepted().iter().map(|s| parse_bulk(s).len()).collect();
+    let sizes: Vec<usize> = server
+        .accepted()
+        .iter()
+        .map(|s| parse_bulk(s).len())
+        .collect();
     assert_eq!(sizes, [1000, 1000, 500]);
     assert!(server
         .accepted()

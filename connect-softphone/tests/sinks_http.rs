@@ -93,7 +93,12 @@ async fn batches_arrive_with_the_solutions_bodies() {
     records.extend(samples(&b, 0, 1));
     let mut api = ApiMetricsCollector::new("jdoe");
     records.extend(api.records([
-        ApiCallRecord::success(CtiMethod::AcceptContact, 40, 200, Timestamp::from_millis(T0)),
+        ApiCallRecord::success(
+            CtiMethod::AcceptContact,
+            40,
+            200,
+            Timestamp::from_millis(T0),
+        ),
         ApiCallRecord::failure(
             CtiMethod::GetAgentStates,
             12,
@@ -136,7 +141,10 @@ async fn batches_arrive_with_the_solutions_bodies() {
         assert_eq!(s.header("content-type"), Some("application/json"));
         let body = s.json();
         assert_eq!(body["agent"], "jdoe");
-        assert!(!s.body.windows(11).any(|w| w == b"turn-secret"), "credentials exported");
+        assert!(
+            !s.body.windows(11).any(|w| w == b"turn-secret"),
+            "credentials exported"
+        );
     }
     let metrics_a = seen
         .iter()
@@ -149,7 +157,9 @@ async fn batches_arrive_with_the_solutions_bodies() {
     let config: serde_json::Value =
         serde_json::from_str(metrics_a["callConfigJson"].as_str().expect("text")).expect("JSON");
     assert_eq!(config["signalingEndpoint"], "wss://sig.example/LilyRTC");
-    let stats = metrics_a["softphoneStreamStatistics"].as_array().expect("list");
+    let stats = metrics_a["softphoneStreamStatistics"]
+        .as_array()
+        .expect("list");
     assert_eq!(stats.len(), 2);
     assert_eq!(stats[0]["packetsCount"], 50);
     assert_eq!(stats[0]["timestamp"], "2024-05-01T10:00:00.000Z");
@@ -236,7 +246,10 @@ async fn beyond_the_bound_the_oldest_are_dropped_and_counted() {
     hub.wait_until(|s| s[0].delivered == 50).await;
     assert_eq!(delivered_seconds(&server), (30..80).collect::<Vec<_>>());
     assert_eq!(hub.health().dropped_records, 30);
-    assert!(events.try_recv().is_none(), "backpressure is reported once per outage");
+    assert!(
+        events.try_recv().is_none(),
+        "backpressure is reported once per outage"
+    );
     hub.shutdown().await;
 }
 
@@ -293,4 +306,49 @@ fn accepts_the_kinds_of_the_solution() {
     for (kind, accepted) in kinds {
         assert_eq!(sink.accepts(kind), accepted, "{kind:?}");
     }
+}
+
+/// A sink that panics on its first delivery, then counts what it gets.
+#[derive(Debug, Default)]
+struct Fragile {
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl StatsSink for Fragile {
+    fn name(&self) -> &str {
+        "fragile"
+    }
+
+    fn accepts(&self, _: RecordKind) -> bool {
+        true
+    }
+
+    async fn send(&self, _batch: &[Record]) -> Result<(), connect_softphone::sinks::SinkError> {
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert!(call > 0, "a sink bug");
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_sink_is_contained_and_others_go_on() {
+    let server = Recorder::start().await;
+    let clock = SteppedClock::new(T0);
+    let http = HttpJsonSink::builder(&server.url).build().expect("builds");
+    let (hub, _events) = StatsHub::builder()
+        .clock(Arc::new(clock))
+        .sink(Arc::new(Fragile::default()))
+        .sink(Arc::new(http))
+        .start()
+        .await;
+    hub.dispatch(samples(&call("c-a"), 0, 2));
+    hub.wait_until(|s| s[0].rejected == 2 && s[1].delivered == 2)
+        .await;
+    hub.dispatch(samples(&call("c-a"), 2, 3));
+    hub.wait_until(|s| s[0].delivered == 3 && s[1].delivered == 5)
+        .await;
+    let health = hub.health();
+    assert_eq!((health.sink_errors, health.rejected_records), (1, 2));
+    hub.shutdown().await;
 }

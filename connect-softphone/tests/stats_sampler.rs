@@ -54,8 +54,10 @@ fn at(s: i64) -> Timestamp {
 /// (previous cumulative, current cumulative) → the delta of the record.
 #[test]
 fn deltas_are_clamped_and_the_first_tick_passes_through() {
+    /// Cumulative (packets received, packets lost).
+    type Cumulative = (u64, i64);
     // (prev rx, prev lost) → (cur rx, cur lost) → (Δrx, Δlost)
-    let cases: [(Option<(u64, i64)>, (u64, i64), (u64, u64)); 5] = [
+    let cases: [(Option<Cumulative>, Cumulative, (u64, u64)); 5] = [
         (None, (50, 1), (50, 1)),
         (None, (50, -2), (50, 0)),
         (Some((50, 1)), (100, 3), (50, 2)),
@@ -66,7 +68,11 @@ fn deltas_are_clamped_and_the_first_tick_passes_through() {
         let prev = prev.map(|(rx, lost)| snap(1, rx, lost, 0, 0));
         let cur = snap(2, cur.0, cur.1, 0, 0);
         let [input, _] = derive_samples(prev.as_ref(), &cur, JitterBufferMetric::PerInterval);
-        assert_eq!((input.packets_count, input.packets_lost), expected, "{prev:?}");
+        assert_eq!(
+            (input.packets_count, input.packets_lost),
+            expected,
+            "{prev:?}"
+        );
     }
 }
 
@@ -176,7 +182,11 @@ fn flushes_every_30_s_with_a_summary_and_counts_read_errors() {
     assert_eq!(per_second.audio_input.packets_count.len(), 64);
     assert!(per_second.audio_input.round_trip_time_millis.is_none());
     assert_eq!(
-        per_second.audio_output.round_trip_time_millis.as_ref().map(Vec::len),
+        per_second
+            .audio_output
+            .round_trip_time_millis
+            .as_ref()
+            .map(Vec::len),
         Some(64)
     );
     assert_eq!(telemetry.stats_errors, 1);
@@ -237,7 +247,12 @@ fn no_inbound_audio_after_three_silent_seconds() {
     assert_eq!(fired, [(5, 3)]);
     let end = sampler.finish(at(9), CallEndInput::default());
     assert_eq!(end.telemetry.counters.consecutive_no_audio_input_packets, 6);
-    assert_eq!(end.telemetry.counters.audio_input_connected_duration_seconds, 7);
+    assert_eq!(
+        end.telemetry
+            .counters
+            .audio_input_connected_duration_seconds,
+        7
+    );
 }
 
 #[test]
@@ -376,7 +391,10 @@ fn golden_send_softphone_call_report() {
     assert_eq!(telemetry["handshakingFailure"], false);
     assert_eq!(telemetry["preTalkingTimeMillis"], 620);
     assert_eq!(telemetry["callEndTime"], "2023-11-14T22:16:25.730Z");
-    assert_eq!(telemetry["softphoneStreamStatistics"][0]["packetsCount"], 9241);
+    assert_eq!(
+        telemetry["softphoneStreamStatistics"][0]["packetsCount"],
+        9241
+    );
     assert!(telemetry.get("handshakeTimeMillis").is_none());
     for field in [
         "softphoneStreamPerSecondStatistics",

@@ -70,13 +70,20 @@ pub fn softphone_metrics_body<'a>(
 
 /// `POST /callreport`: one call's report (the telemetry report: the call report with the
 /// un-renamed names plus the extended fields).
-pub fn call_report_body(call: &CallContext, report: &TelemetryReport, version: CqmVersion) -> Value {
+pub fn call_report_body(
+    call: &CallContext,
+    report: &TelemetryReport,
+    version: CqmVersion,
+) -> Value {
     let e = &call.enrichment;
     let mut body = Map::new();
     body.insert("agentPrivateIp".into(), json!(e.agent_private_ip));
     body.insert("callConfigJson".into(), json!(e.call_config_json()));
     body.insert("numberofCpu".into(), json!(e.number_of_cpu));
-    body.insert("localDeviceMemoryLimit".into(), json!(e.local_device_memory_limit));
+    body.insert(
+        "localDeviceMemoryLimit".into(),
+        json!(e.local_device_memory_limit),
+    );
     body.insert("agentBrowserName".into(), json!(e.agent_browser_name));
     body.insert("agentBrowserversion".into(), json!(e.agent_browser_version));
     body.insert("agentRoutingProfile".into(), json!(e.agent_routing_profile));
@@ -152,7 +159,13 @@ pub fn daily_index(prefix: &str, time: Timestamp) -> String {
     format!("{prefix}{}", iso.get(..10).unwrap_or(&iso))
 }
 
-fn document(prefix: &str, time: Timestamp, id: String, doc: Map<String, Value>, wrap: bool) -> Document {
+fn document(
+    prefix: &str,
+    time: Timestamp,
+    id: String,
+    doc: Map<String, Value>,
+    wrap: bool,
+) -> Document {
     let body = if wrap {
         json!({ "doc": doc })
     } else {
@@ -189,12 +202,22 @@ pub fn stream_document(call: &CallContext, sample: &StreamSample, wrap: bool) ->
 /// The `softphonecallreport-` document of one call, dated by the report's `callEndTime`
 /// (else its start, else the last statistic); id `contactId:agentConnectionId:report`.
 /// `None` when the report carries no time at all.
-pub fn report_document(call: &CallContext, report: &TelemetryReport, wrap: bool) -> Option<Document> {
+pub fn report_document(
+    call: &CallContext,
+    report: &TelemetryReport,
+    wrap: bool,
+) -> Option<Document> {
     let timings = &report.call.timings;
     let time = timings
         .call_end_time
         .or(timings.call_start_time)
-        .or_else(|| report.call.softphone_stream_statistics.last().map(|s| s.timestamp))?;
+        .or_else(|| {
+            report
+                .call
+                .softphone_stream_statistics
+                .last()
+                .map(|s| s.timestamp)
+        })?;
     let mut doc = es_enrichment(call);
     doc.insert("report".into(), to_value(report));
     doc.insert("timestamp".into(), json!(format_iso8601(time)));
@@ -223,12 +246,21 @@ pub fn api_document(agent: &str, sample: &ApiLatencySample, wrap: bool) -> Docum
 pub fn summary_document(call: &CallContext, summary: &QualitySummary, wrap: bool) -> Document {
     let mut doc = es_enrichment(call);
     merge(&mut doc, to_value(summary));
-    doc.insert("timestamp".into(), json!(format_iso8601(summary.window_end)));
+    doc.insert(
+        "timestamp".into(),
+        json!(format_iso8601(summary.window_end)),
+    );
     let id = format!(
         "{}:{}:summary:{}",
         call.contact_id,
         call.agent_connection_id,
         summary.window_end.as_millis()
     );
-    document("softphonequalitysummary-", summary.window_end, id, doc, wrap)
+    document(
+        "softphonequalitysummary-",
+        summary.window_end,
+        id,
+        doc,
+        wrap,
+    )
 }

@@ -94,15 +94,24 @@ fn plan(batch: &[Record]) -> Vec<Part<Request<'_>>> {
                             samples.push(sample);
                         }
                     }
-                    let item = Request::Metrics { contact_id, samples };
+                    let item = Request::Metrics {
+                        contact_id,
+                        samples,
+                    };
                     parts.push(Part { indices, item });
                 }
             }
             RecordKind::CallReport => {
                 for i in run {
                     if let Record::CallReport { call, report } = &batch[i] {
-                        let item = Request::Report { contact_id: &call.contact_id, report };
-                        parts.push(Part { indices: vec![i], item });
+                        let item = Request::Report {
+                            contact_id: &call.contact_id,
+                            report,
+                        };
+                        parts.push(Part {
+                            indices: vec![i],
+                            item,
+                        });
                     }
                 }
             }

@@ -41,7 +41,8 @@ impl ElasticsearchSinkBuilder {
 
     /// An extra header on every request (its value is treated as a secret).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), Sensitive::new(value.into())));
+        self.headers
+            .push((name.into(), Sensitive::new(value.into())));
         self
     }
 
@@ -139,11 +140,7 @@ struct BulkAnswer {
 
 /// The status of one answer item (`{"index": {"status": …}}`).
 fn item_status(item: &Value) -> Option<u64> {
-    item.as_object()?
-        .values()
-        .next()?
-        .get("status")?
-        .as_u64()
+    item.as_object()?.values().next()?.get("status")?.as_u64()
 }
 
 impl ElasticsearchSink {
@@ -210,7 +207,11 @@ impl ElasticsearchSink {
     async fn send_chunk(&self, part: &Part<String>) -> Result<(), SinkError> {
         let answer = self
             .poster
-            .post(&self.url, "application/x-ndjson", part.item.clone().into_bytes())
+            .post(
+                &self.url,
+                "application/x-ndjson",
+                part.item.clone().into_bytes(),
+            )
             .await?;
         let answer: BulkAnswer = serde_json::from_slice(&answer)
             .map_err(|e| SinkError::retryable(format!("_bulk answer does not parse: {e}")))?;
@@ -259,12 +260,16 @@ impl StatsSink for ElasticsearchSink {
         if unindexable == 0 {
             return sent;
         }
-        tracing::warn!(unindexable, "records without a time cannot be indexed; dropped");
+        tracing::warn!(
+            unindexable,
+            "records without a time cannot be indexed; dropped"
+        );
         let (retry, rejected, retry_after) = match sent {
             Ok(()) => (Vec::new(), 0, None),
             Err(e) => (e.retry_only.unwrap_or_default(), e.rejected, e.retry_after),
         };
-        let mut error = SinkError::retry_only("records without a time", retry, rejected + unindexable);
+        let mut error =
+            SinkError::retry_only("records without a time", retry, rejected + unindexable);
         error.retry_after = retry_after;
         Err(error)
     }

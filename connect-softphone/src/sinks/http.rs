@@ -133,8 +133,9 @@ impl Poster {
                 request.basic_auth(username, Some(password.expose()))
             }
             SinkAuth::Header { name, value } => {
-                let mut value = HeaderValue::from_str(value.expose())
-                    .map_err(|_| SinkError::permanent(format!("invalid value for header {name}")))?;
+                let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
+                    SinkError::permanent(format!("invalid value for header {name}"))
+                })?;
                 value.set_sensitive(true);
                 request.header(name.as_str(), value)
             }
@@ -150,10 +151,12 @@ impl Poster {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SinkError::retryable(format!("POST {url}: reading the answer: {}", e.without_url())))?;
+        let body = response.bytes().await.map_err(|e| {
+            SinkError::retryable(format!(
+                "POST {url}: reading the answer: {}",
+                e.without_url()
+            ))
+        })?;
         classify(url, status, retry_after).map(|()| body.to_vec())
     }
 }

@@ -34,7 +34,8 @@ impl HttpJsonSinkBuilder {
 
     /// An extra header on every request (its value is treated as a secret).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), Sensitive::new(value.into())));
+        self.headers
+            .push((name.into(), Sensitive::new(value.into())));
         self
     }
 
@@ -120,7 +121,10 @@ impl HttpJsonSink {
                         }
                         if let Some(call) = call {
                             let body = cqm::softphone_metrics_body(call, samples);
-                            parts.push(Part { indices, item: ("softphonemetrics", body) });
+                            parts.push(Part {
+                                indices,
+                                item: ("softphonemetrics", body),
+                            });
                         }
                     }
                 }
@@ -139,14 +143,20 @@ impl HttpJsonSink {
                             }
                         }
                         let body = cqm::api_metrics_body(agent, samples);
-                        parts.push(Part { indices, item: ("apimetrics", body) });
+                        parts.push(Part {
+                            indices,
+                            item: ("apimetrics", body),
+                        });
                     }
                 }
                 RecordKind::TelemetryReport => {
                     for i in run {
                         if let Record::Telemetry { call, report } = &batch[i] {
                             let body = cqm::call_report_body(call, report, self.version);
-                            parts.push(Part { indices: vec![i], item: ("callreport", body) });
+                            parts.push(Part {
+                                indices: vec![i],
+                                item: ("callreport", body),
+                            });
                         }
                     }
                 }
@@ -177,12 +187,7 @@ impl StatsSink for HttpJsonSink {
             let url = format!("{}/{route}", self.base);
             let body = body.to_string().into_bytes();
             let poster = Arc::clone(&self.poster);
-            async move {
-                poster
-                    .post(&url, "application/json", body)
-                    .await
-                    .map(drop)
-            }
+            async move { poster.post(&url, "application/json", body).await.map(drop) }
         })
         .await
     }

@@ -235,7 +235,11 @@ impl StatsHub {
     /// is left counts as dropped.
     pub async fn shutdown(&self) {
         let tasks: Vec<JoinHandle<()>> = {
-            let mut tasks = self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut tasks = self
+                .inner
+                .tasks
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             tasks.drain(..).collect()
         };
         let drains = self.inner.workers.iter().zip(tasks).map(|(worker, task)| {

@@ -5,8 +5,8 @@
 //! full-jitter retries. Sink failures are logged and counted ([`MonitoringHealth`]); they
 //! never reach a call.
 
-mod cti;
 pub mod cqm;
+mod cti;
 mod elastic;
 mod health;
 mod http;
@@ -19,12 +19,14 @@ mod worker;
 
 pub use cqm::CqmVersion;
 pub use cti::CtiSink;
-pub use elastic::{bulk_body, ElasticsearchSink, ElasticsearchSinkBuilder, MAX_BULK_BYTES, MAX_BULK_DOCS};
+pub use elastic::{
+    bulk_body, ElasticsearchSink, ElasticsearchSinkBuilder, MAX_BULK_BYTES, MAX_BULK_DOCS,
+};
 pub use health::{MonitoringHealth, SinkHealth};
 pub use http::{SinkAuth, DEFAULT_SINK_DEADLINE};
 pub use http_json::{HttpJsonSink, HttpJsonSinkBuilder};
 pub use hub::{StatsEvents, StatsHub, StatsHubBuilder, EVENT_CAPACITY};
-pub use sink::{SinkError, StatsSink};
 /// The specification's name for [`StatsSink`].
 pub use sink::StatsSink as QualitySink;
+pub use sink::{SinkError, StatsSink};
 pub use spool::{Admission, Batch, Spool, SpoolConfig};

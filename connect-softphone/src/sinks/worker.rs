@@ -69,7 +69,10 @@ impl Worker {
         }
         add(&self.counters.dropped, admission.dropped);
         if admission.backpressure {
-            tracing::warn!(sink = self.sink.name(), "stats sink spool full; dropping the oldest records");
+            tracing::warn!(
+                sink = self.sink.name(),
+                "stats sink spool full; dropping the oldest records"
+            );
             // No subscriber is not an error.
             let _ = self.shared.events.send(StatsEvent::SinkBackpressure {
                 sink: self.sink.name().to_owned(),
@@ -107,7 +110,11 @@ impl Worker {
     pub(crate) fn abandon(&self) {
         let left = self.spool().clear() as u64 + self.in_flight.swap(0, Ordering::Relaxed);
         if left > 0 {
-            tracing::warn!(sink = self.sink.name(), left, "stats sink stopped before delivering everything");
+            tracing::warn!(
+                sink = self.sink.name(),
+                left,
+                "stats sink stopped before delivering everything"
+            );
             add(&self.counters.dropped, left);
         }
         self.update_queued(0);
@@ -120,7 +127,10 @@ impl Worker {
             match pass.await {
                 Ok(()) => return,
                 Err(_) => {
-                    tracing::error!(sink = self.sink.name(), "stats sink loop panicked; restarting");
+                    tracing::error!(
+                        sink = self.sink.name(),
+                        "stats sink loop panicked; restarting"
+                    );
                     add(&self.counters.errors, 1);
                 }
             }
@@ -149,7 +159,10 @@ impl Worker {
                 }
                 Ok(Err(error)) => self.failed(batch, error),
                 Err(_) => {
-                    tracing::error!(sink = self.sink.name(), "stats sink panicked; batch dropped");
+                    tracing::error!(
+                        sink = self.sink.name(),
+                        "stats sink panicked; batch dropped"
+                    );
                     add(&self.counters.errors, 1);
                     add(&self.counters.rejected, batch.len() as u64);
                     None
@@ -180,7 +193,9 @@ impl Worker {
                 config.backoff_cap,
                 jitter.next_unit(),
             );
-            clock.sleep(backoff.max(retry_after.unwrap_or_default())).await;
+            clock
+                .sleep(backoff.max(retry_after.unwrap_or_default()))
+                .await;
         }
     }
 

@@ -97,7 +97,11 @@ impl ApiLatencySample {
                 json!(format!("{}XX", status / 100)),
             ));
         }
-        let retry = if record.attempt > 1 { "RETRYING" } else { "NONE" };
+        let retry = if record.attempt > 1 {
+            "RETRYING"
+        } else {
+            "NONE"
+        };
         optional_dimensions.push(dimension("RetryStatus", json!(retry)));
         Self {
             name: record.operation.name().to_owned(),

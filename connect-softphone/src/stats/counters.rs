@@ -72,21 +72,48 @@ impl SilenceTracker {
     ) -> CounterAlerts {
         let low = |level: Option<u32>| level.is_some_and(|l| l <= t.low_audio_level);
         let c = &mut self.current;
-        step(&mut c.consecutive_no_audio_input_packets, input.packets_count == 0);
-        step(&mut c.consecutive_no_audio_output_packets, output.packets_count == 0);
-        step(&mut c.consecutive_low_input_audio_level, low(input.audio_level));
-        step(&mut c.consecutive_low_output_audio_level, low(output.audio_level));
+        step(
+            &mut c.consecutive_no_audio_input_packets,
+            input.packets_count == 0,
+        );
+        step(
+            &mut c.consecutive_no_audio_output_packets,
+            output.packets_count == 0,
+        );
+        step(
+            &mut c.consecutive_low_input_audio_level,
+            low(input.audio_level),
+        );
+        step(
+            &mut c.consecutive_low_output_audio_level,
+            low(output.audio_level),
+        );
         step(&mut c.consecutive_audio_output_mute_duration_seconds, muted);
         c.audio_input_connected_duration_seconds =
             c.audio_input_connected_duration_seconds.saturating_add(1);
-        step(&mut self.unmuted_low_output, !muted && low(output.audio_level));
+        step(
+            &mut self.unmuted_low_output,
+            !muted && low(output.audio_level),
+        );
 
         let l = &mut self.longest;
         let keep = |longest: &mut u32, run: u32| *longest = (*longest).max(run);
-        keep(&mut l.consecutive_no_audio_input_packets, c.consecutive_no_audio_input_packets);
-        keep(&mut l.consecutive_no_audio_output_packets, c.consecutive_no_audio_output_packets);
-        keep(&mut l.consecutive_low_input_audio_level, c.consecutive_low_input_audio_level);
-        keep(&mut l.consecutive_low_output_audio_level, c.consecutive_low_output_audio_level);
+        keep(
+            &mut l.consecutive_no_audio_input_packets,
+            c.consecutive_no_audio_input_packets,
+        );
+        keep(
+            &mut l.consecutive_no_audio_output_packets,
+            c.consecutive_no_audio_output_packets,
+        );
+        keep(
+            &mut l.consecutive_low_input_audio_level,
+            c.consecutive_low_input_audio_level,
+        );
+        keep(
+            &mut l.consecutive_low_output_audio_level,
+            c.consecutive_low_output_audio_level,
+        );
         keep(
             &mut l.consecutive_audio_output_mute_duration_seconds,
             c.consecutive_audio_output_mute_duration_seconds,

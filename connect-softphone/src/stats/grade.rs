@@ -10,7 +10,9 @@ use super::StreamDirection;
 /// use connect_softphone::stats::Grade;
 /// assert!(Grade::Poor > Grade::Degraded && Grade::Degraded > Grade::Good);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Grade {
     /// Within every "good" threshold.
     #[default]
@@ -246,16 +248,24 @@ impl GradeInputs {
         };
         note(QualityMetric::Mos, None, self.mos, &|v| t.grade_mos(v));
         for (i, direction) in StreamDirection::BOTH.into_iter().enumerate() {
-            note(QualityMetric::Loss, Some(direction), self.loss_pct[i], &|v| {
-                t.loss_pct.grade(v)
-            });
+            note(
+                QualityMetric::Loss,
+                Some(direction),
+                self.loss_pct[i],
+                &|v| t.loss_pct.grade(v),
+            );
         }
         for (i, direction) in StreamDirection::BOTH.into_iter().enumerate() {
-            note(QualityMetric::Jitter, Some(direction), self.jitter_ms[i], &|v| {
-                t.jitter_ms.grade(v)
-            });
+            note(
+                QualityMetric::Jitter,
+                Some(direction),
+                self.jitter_ms[i],
+                &|v| t.jitter_ms.grade(v),
+            );
         }
-        note(QualityMetric::Rtt, None, self.rtt_ms, &|v| t.rtt_ms.grade(v));
+        note(QualityMetric::Rtt, None, self.rtt_ms, &|v| {
+            t.rtt_ms.grade(v)
+        });
         let grade = breaches.iter().map(|b| b.grade).max().unwrap_or_default();
         (grade, breaches)
     }
@@ -306,8 +316,16 @@ mod tests {
             seen,
             [
                 (QualityMetric::Mos, None, Grade::Degraded),
-                (QualityMetric::Loss, Some(StreamDirection::AudioOutput), Grade::Poor),
-                (QualityMetric::Jitter, Some(StreamDirection::AudioInput), Grade::Degraded),
+                (
+                    QualityMetric::Loss,
+                    Some(StreamDirection::AudioOutput),
+                    Grade::Poor
+                ),
+                (
+                    QualityMetric::Jitter,
+                    Some(StreamDirection::AudioInput),
+                    Grade::Degraded
+                ),
             ]
         );
         assert_eq!(GradeInputs::default().grade(&t), (Grade::Good, vec![]));

@@ -10,8 +10,8 @@
 //! `SendSoftphoneCallReport` requests.
 
 mod api_latency;
-pub mod cti;
 mod counters;
+pub mod cti;
 mod direction;
 mod event;
 mod grade;

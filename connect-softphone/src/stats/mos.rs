@@ -88,8 +88,14 @@ mod tests {
                 jitter_ms: jitter,
                 loss_pct: loss,
             };
-            assert!((inputs.r_factor() - r).abs() < 1e-9, "R for {rtt}/{jitter}/{loss}");
-            assert!((inputs.mos() - mos).abs() < 0.005, "MOS for {rtt}/{jitter}/{loss}");
+            assert!(
+                (inputs.r_factor() - r).abs() < 1e-9,
+                "R for {rtt}/{jitter}/{loss}"
+            );
+            assert!(
+                (inputs.mos() - mos).abs() < 0.005,
+                "MOS for {rtt}/{jitter}/{loss}"
+            );
         }
     }
 
@@ -109,8 +115,16 @@ mod tests {
         };
         assert!((nan.r_factor() - 92.95).abs() < 1e-9);
         // The 160 ms knee is continuous enough: both sides within 1 R point.
-        let below = MosInputs { latency_ms: 149.9, ..MosInputs::default() }.r_factor();
-        let above = MosInputs { latency_ms: 150.0, ..MosInputs::default() }.r_factor();
+        let below = MosInputs {
+            latency_ms: 149.9,
+            ..MosInputs::default()
+        }
+        .r_factor();
+        let above = MosInputs {
+            latency_ms: 150.0,
+            ..MosInputs::default()
+        }
+        .r_factor();
         assert!((below - above).abs() < 1.0 && below > above);
     }
 }

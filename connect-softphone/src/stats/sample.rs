@@ -134,10 +134,8 @@ pub fn derive_samples(
             let (prev_delay, prev_count) = prev.map_or((0.0, 0), |p| {
                 (p.jitter_buffer.delay_secs, p.jitter_buffer.emitted_count)
             });
-            let delta_count = clamped_delta(
-                signed(cur.jitter_buffer.emitted_count),
-                signed(prev_count),
-            );
+            let delta_count =
+                clamped_delta(signed(cur.jitter_buffer.emitted_count), signed(prev_count));
             let delta_delay = (cur.jitter_buffer.delay_secs - prev_delay).max(0.0);
             interval_jitter_buffer_ms(delta_delay, delta_count)
         }

@@ -14,9 +14,9 @@ use connect_core::model::Timestamp;
 use super::window::Window;
 use super::{
     derive_samples, CallContext, CallReport, CallTimings, FailureFlags, JitterBufferMetric,
-    PerSecondSeries, PerSecondStatistics, QualitySummary, Record, ReportStatistic,
-    SilenceTracker, StatsEvent, StatsSnapshot, StreamDirection, StreamSample, StreamStats,
-    TelemetryDetails, TelemetryReport, Thresholds,
+    PerSecondSeries, PerSecondStatistics, QualitySummary, Record, ReportStatistic, SilenceTracker,
+    StatsEvent, StatsSnapshot, StreamDirection, StreamSample, StreamStats, TelemetryDetails,
+    TelemetryReport, Thresholds,
 };
 
 /// Per-second records kept per direction for the telemetry report (3 h).
@@ -177,9 +177,9 @@ impl CallSampler {
         }
         if prev.is_some() {
             let [input, output] = &samples;
-            let alerts = self
-                .tracker
-                .update(input, output, snapshot.muted, &self.config.thresholds);
+            let alerts =
+                self.tracker
+                    .update(input, output, snapshot.muted, &self.config.thresholds);
             let counters = self.tracker.current();
             if alerts.no_inbound_audio {
                 out.events.push(StatsEvent::NoInboundAudio {
@@ -242,7 +242,12 @@ impl CallSampler {
     }
 
     /// Summarises the current window (if it saw a tick) and starts the next at `now`.
-    fn close_window(&mut self, now: Timestamp, events: &mut Vec<StatsEvent>, records: &mut Vec<Record>) {
+    fn close_window(
+        &mut self,
+        now: Timestamp,
+        events: &mut Vec<StatsEvent>,
+        records: &mut Vec<Record>,
+    ) {
         let window = std::mem::replace(&mut self.window, Window::new(now));
         if window.is_empty() {
             return;

@@ -28,15 +28,29 @@ impl Coturn {
         let dir = std::env::temp_dir().join(format!("coturn-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("coturn scratch dir");
         let child = Command::new("turnserver")
-            .args(["-n", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint", "--simple-log"])
+            .args([
+                "-n",
+                "--no-cli",
+                "--no-tls",
+                "--no-dtls",
+                "--fingerprint",
+                "--simple-log",
+            ])
             .args(["--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1"])
             .arg(format!("--listening-port={port}"))
             .arg(format!("--min-port={relay_min}"))
             .arg(format!("--max-port={}", relay_min + 400))
-            .args(["--use-auth-secret", "--realm=connect.test", "--allow-loopback-peers"])
+            .args([
+                "--use-auth-secret",
+                "--realm=connect.test",
+                "--allow-loopback-peers",
+            ])
             .arg(format!("--static-auth-secret={secret}"))
             .arg(format!("--userdb={}", dir.join("turndb").display()))
-            .arg(format!("--pidfile={}", dir.join("turnserver.pid").display()))
+            .arg(format!(
+                "--pidfile={}",
+                dir.join("turnserver.pid").display()
+            ))
             .arg(format!("--log-file={}", dir.join("turn.log").display()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -64,11 +78,6 @@ impl Coturn {
         &self.secret
     }
 
-    /// Stops the relay now (as a relay outage would).
-    pub async fn kill(&mut self) {
-        let _ = self.child.kill().await;
-    }
-
     async fn wait_ready(&self) {
         let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
             .await
@@ -88,7 +97,10 @@ impl Coturn {
                 }
             }
         }
-        panic!("coturn did not answer a STUN binding request on port {}", self.port);
+        panic!(
+            "coturn did not answer a STUN binding request on port {}",
+            self.port
+        );
     }
 }
 

@@ -137,7 +137,10 @@ fn answer(state: &State, uri: Uri, headers: HeaderMap, body: Bytes) -> impl Into
         .pop_front()
         .or(*state.failing.lock().expect("lock"));
     let (status, text) = match failure {
-        Some(status) => (status, r#"{"__type":"ThrottlingException","message":"down"}"#.to_owned()),
+        Some(status) => (
+            status,
+            r#"{"__type":"ThrottlingException","message":"down"}"#.to_owned(),
+        ),
         None => (state.responder)(&seen),
     };
     seen.status = status;

@@ -103,10 +103,10 @@ fn is_contact(event: &RegionEvent, region: &str, id: &str, kind: ContactEventKin
         && matches!(&event.event, AgentEvent::Contact(c) if c.contact_id == id && c.kind == kind)
 }
 
-#[tokio::main]
+// One thread is enough for a drill, and keeps its timings free of cross-thread wake-up jitter.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::parse();
-    if std::env::var_os("DRILL_DEBUG").is_some() { tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::DEBUG).init(); }
     let report = drill(&options).await?;
     if options.json {
         println!("{report}");
@@ -149,10 +149,16 @@ async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::erro
         .ok_or("call gone")?
         .accept()
         .await?;
-    contact_event(&mut events, &mut inits, "call connected", |e| {
+    if let Err(error) = contact_event(&mut events, &mut inits, "call connected", |e| {
         is_contact(e, EAST, &call, ContactEventKind::Connected)
     })
-    .await?;
+    .await
+    {
+        // Tell a session that never delivered the connected snapshot from a call that never
+        // connected.
+        let states = east.journal().contact_states(&call);
+        return Err(format!("{error} (the simulator recorded {states:?})").into());
+    }
 
     // T0: the traffic distribution group moves the agent (soft).
     let t0 = clock.now();

@@ -1,0 +1,3 @@
+//! End-to-end helpers: real third-party peers started by the tests.
+
+pub mod coturn;
