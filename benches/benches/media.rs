@@ -122,7 +122,10 @@ fn context(profile: ProtectionProfile) -> Context {
 fn srtp(c: &mut Criterion) {
     let payload = Bytes::from(vec![3u8; 1200]);
     for (name, profile) in [
-        ("aes_cm_hmac_sha1_80", ProtectionProfile::Aes128CmHmacSha1_80),
+        (
+            "aes_cm_hmac_sha1_80",
+            ProtectionProfile::Aes128CmHmacSha1_80,
+        ),
         ("aead_aes_128_gcm", ProtectionProfile::AeadAes128Gcm),
     ] {
         let mut sender = context(profile);
@@ -131,7 +134,9 @@ fn srtp(c: &mut Criterion) {
             b.iter_batched(
                 || {
                     seq = seq.wrapping_add(1);
-                    rtp_packet(seq, payload.clone()).marshal().expect("marshals")
+                    rtp_packet(seq, payload.clone())
+                        .marshal()
+                        .expect("marshals")
                 },
                 |raw| black_box(sender.encrypt_rtp(&raw).expect("protects")),
                 BatchSize::SmallInput,
@@ -140,7 +145,9 @@ fn srtp(c: &mut Criterion) {
         let mut sender = context(profile);
         let protected: Vec<_> = (1..=4096u16)
             .map(|seq| {
-                let raw = rtp_packet(seq, payload.clone()).marshal().expect("marshals");
+                let raw = rtp_packet(seq, payload.clone())
+                    .marshal()
+                    .expect("marshals");
                 sender.encrypt_rtp(&raw).expect("protects")
             })
             .collect();
