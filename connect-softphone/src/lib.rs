@@ -5,6 +5,8 @@
 
 pub mod audio;
 mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod manager;
 pub mod media;
 #[cfg(feature = "mock")]
 pub mod mock;

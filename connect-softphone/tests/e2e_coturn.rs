@@ -6,7 +6,7 @@
 mod e2e;
 mod media_support;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use connect_core::model::Sensitive;
 use connect_softphone::media::{IcePolicy, IceServer, MediaEvent, PeerConfig, WebRtcEngine};
@@ -18,18 +18,8 @@ const CUSTOMER_TONE: f64 = 1_000.0;
 
 /// A relay-only peer configuration with fresh coturn credentials for `name`.
 fn coturn_config(coturn: &Coturn, name: &str, ttl: Duration) -> PeerConfig {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs() as i64;
-    let username = format!("{}:{name}", now + ttl.as_secs() as i64);
-    let credential = connect_core::mock::turn_credential(coturn.secret(), &username);
     PeerConfig {
-        ice_servers: vec![IceServer::new(
-            vec![coturn.url()],
-            username,
-            Sensitive::new(credential),
-        )],
+        ice_servers: vec![coturn.ice_server(name, ttl)],
         ice_policy: IcePolicy::Relay,
         bind_addrs: vec!["127.0.0.1:0".to_owned()],
         ..PeerConfig::default()

@@ -128,6 +128,12 @@ impl AgentSession {
         self.shared.region.as_deref()
     }
 
+    /// The CTI backend the session talks to, for requests it does not make itself (such as
+    /// `CreateTransport` softphone credentials).
+    pub fn api(&self) -> Arc<dyn CtiApi> {
+        Arc::clone(&self.shared.api)
+    }
+
     /// This session's id, the `session_id` field of the span its tasks log in.
     pub fn session_id(&self) -> &str {
         &self.shared.session_id

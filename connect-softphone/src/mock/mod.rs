@@ -5,3 +5,6 @@ pub mod turn;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sim_signaling;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod media_service;

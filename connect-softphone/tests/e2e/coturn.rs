@@ -4,7 +4,10 @@
 
 use std::net::UdpSocket;
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use connect_core::model::Sensitive;
+use connect_softphone::media::IceServer;
 
 use tokio::process::{Child, Command};
 
@@ -71,6 +74,17 @@ impl Coturn {
     /// `turn:127.0.0.1:<port>?transport=udp`.
     pub fn url(&self) -> String {
         format!("turn:127.0.0.1:{}?transport=udp", self.port)
+    }
+
+    /// Time-limited TURN REST API credentials for `name`, valid for `ttl` from now.
+    pub fn ice_server(&self, name: &str, ttl: Duration) -> IceServer {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_secs();
+        let username = format!("{}:{name}", now + ttl.as_secs());
+        let credential = connect_core::mock::turn_credential(&self.secret, &username);
+        IceServer::new(vec![self.url()], username, Sensitive::new(credential))
     }
 
     /// The shared secret credentials are derived from.

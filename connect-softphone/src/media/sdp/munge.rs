@@ -69,12 +69,12 @@ fn opus_fmtp(pt: &str, existing: Option<&str>, dtx: bool) -> String {
     let mut params: Vec<(String, String)> = existing
         .and_then(|line| line.split_once(' '))
         .map(|(_, list)| {
+            // Keys and values trimmed and empty keys dropped, so the line written back reads
+            // the same (munging stays idempotent).
             list.split(';')
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| match p.trim().split_once('=') {
-                    Some((k, v)) => (k.to_owned(), v.to_owned()),
-                    None => (p.trim().to_owned(), String::new()),
-                })
+                .map(|p| p.split_once('=').unwrap_or((p, "")))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .filter(|(k, _)| !k.is_empty())
                 .collect()
         })
         .unwrap_or_default();
@@ -145,5 +145,28 @@ fn force_codec(lines: Vec<String>, codec: AudioCodec) -> Vec<String> {
             "forced codec is not in the offer; offer left unchanged"
         );
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `sdp_munge` fuzz target: a stray CR or an empty key in an Opus fmtp
+    /// parameter made the second munging pass differ from the first.
+    #[test]
+    fn odd_opus_fmtp_parameters_munge_idempotently() {
+        let offer = "v=0\r\nm=audio 9 RTP/AVP 111\r\na=rtpmap:111 OPUS/48000/2\r\n\
+                     a=fmtp:111 stereo;x\r=;=5;;minptime = 10 \r\n";
+        let options = MungeOptions {
+            enable_opus_dtx: true,
+            force_audio_codec: Some(AudioCodec::Pcmu),
+        };
+        let once = munge_offer(offer, options);
+        assert!(
+            once.contains("a=fmtp:111 stereo;x;minptime=20;useinbandfec=1;usedtx=1\r\n"),
+            "{once:?}"
+        );
+        assert_eq!(munge_offer(&once, options), once);
     }
 }

@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 use webrtc::peer_connection::{PeerConnection, RTCIceCandidateInit, RTCSessionDescription};
 
+use super::runtime::DriverRuntime;
 use super::setup;
 use super::shared::{lock, now, GatherInput, Negotiated, Shared};
 use crate::media::sdp::{
@@ -19,6 +20,7 @@ use crate::media::{
 
 pub(super) struct Core {
     pub(super) pc: Arc<dyn PeerConnection>,
+    driver: Arc<DriverRuntime>,
     pub(super) shared: Arc<Shared>,
     pub(super) config: PeerConfig,
     servers: std::sync::Mutex<Vec<IceServer>>,
@@ -28,12 +30,14 @@ pub(super) struct Core {
 impl Core {
     pub(super) fn new(
         pc: Arc<dyn PeerConnection>,
+        driver: Arc<DriverRuntime>,
         shared: Arc<Shared>,
         config: PeerConfig,
     ) -> Self {
         let servers = config.ice_servers.clone();
         Self {
             pc,
+            driver,
             shared,
             config,
             servers: std::sync::Mutex::new(servers),
@@ -65,8 +69,9 @@ impl Core {
 
     /// webrtc-rs only accepts the offer text it created (JSEP), so the offer is set as
     /// created and the munged text (spec §9) is what goes to the far end. The codecs are
-    /// registered with the munged Opus parameters and the forced codec, so the two differ only
-    /// in `a=ptime` / `a=maxptime`, which govern what the far end sends.
+    /// registered with the munged Opus parameters (but `minptime`) and the forced codec, so the
+    /// two differ only in `minptime`, `a=ptime` and `a=maxptime`, which govern what the far end
+    /// sends.
     async fn offer(&self) -> Result<SessionDescription, MediaError> {
         let offer = self
             .pc
@@ -136,6 +141,9 @@ impl Core {
                 .await
                 .map_err(|e| MediaError::SetRemoteDescription(format!("candidate: {e}")))?;
         }
+        // The ICE agent checks new candidates at once, but webrtc-rs does not wake its driver
+        // for them: without this the first check waits for the next unrelated wake-up.
+        self.driver.nudge();
         Ok(())
     }
 

@@ -12,6 +12,7 @@ use webrtc::peer_connection::{PeerConnection, PeerConnectionBuilder};
 use super::core::Core;
 use super::handler::Handler;
 use super::peer::WebRtcPeer;
+use super::runtime::DriverRuntime;
 use super::send::{self, Numbering};
 use super::setup;
 use super::shared::Shared;
@@ -77,7 +78,15 @@ impl MediaEngine for WebRtcEngine {
         let shared = Arc::new(Shared::new(source));
         let events = MediaEvents::new(shared.events.subscribe());
         let (signals_tx, signals_rx) = mpsc::unbounded_channel();
-        let (media, registry) = setup::media(&config)?;
+        let random = Jitter::seeded(seed());
+        let numbering = Numbering {
+            ssrc: random.next_u64() as u32,
+            sequence: random.next_u64() as u16,
+            timestamp: random.next_u64() as u32,
+        };
+        let (media, registry) =
+            setup::media(&config, numbering.ssrc, Arc::clone(&shared.reported_loss))?;
+        let runtime = Arc::new(DriverRuntime::new()?);
         let pc = PeerConnectionBuilder::new()
             .with_configuration(setup::configuration(&config.ice_servers, config.ice_policy))
             .with_media_engine(media)
@@ -88,22 +97,17 @@ impl MediaEngine for WebRtcEngine {
                 signals: signals_tx.clone(),
             }))
             .with_udp_addrs(config.bind_addrs.clone())
+            .with_runtime(Arc::clone(&runtime) as Arc<dyn webrtc::runtime::Runtime>)
             .build()
             .await
             .map_err(|e| MediaError::Setup(e.to_string()))?;
         let pc: Arc<dyn PeerConnection> = Arc::new(pc);
-        let random = Jitter::seeded(seed());
-        let numbering = Numbering {
-            ssrc: random.next_u64() as u32,
-            sequence: random.next_u64() as u16,
-            timestamp: random.next_u64() as u32,
-        };
         let track: Arc<dyn TrackLocal> =
             Arc::new(TrackLocalStaticRTP::new(setup::audio_track(numbering.ssrc)));
         pc.add_track(Arc::clone(&track))
             .await
             .map_err(|e| MediaError::Setup(format!("audio track: {e}")))?;
-        let core = Arc::new(Core::new(pc, Arc::clone(&shared), config));
+        let core = Arc::new(Core::new(pc, runtime, Arc::clone(&shared), config));
         let sink = Arc::new(tokio::sync::Mutex::new(sink));
         let supervisor = Supervisor {
             core: Arc::clone(&core),

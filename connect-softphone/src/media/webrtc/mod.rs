@@ -4,8 +4,10 @@
 mod core;
 mod engine;
 mod handler;
+mod loss;
 mod peer;
 mod receive;
+mod runtime;
 mod send;
 mod setup;
 mod shared;

@@ -1,5 +1,6 @@
-//! The send loop: every 20 ms pull a frame from the source, encode it (digital silence while
-//! muted) or play a DTMF packet instead, and write one RTP packet.
+//! The send loop: from the moment the media transport is first up, every 20 ms pull a frame
+//! from the source, encode it (digital silence while muted, with the loss hint the far end
+//! last reported) or play a DTMF packet instead, and write one RTP packet.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -47,6 +48,24 @@ impl Numbering {
     }
 }
 
+/// The encoder in use and the loss hint it was last given.
+struct Encoding {
+    codec: AudioCodec,
+    encoder: Box<dyn AudioEncoder>,
+    loss_hint: Option<u8>,
+}
+
+impl Encoding {
+    /// Passes the far end's latest loss report on to the encoder (spec §11.2: in-band FEC with
+    /// the loss hint from RTCP receiver reports), when it changed.
+    fn hint_loss(&mut self, percent: u8) {
+        if self.loss_hint != Some(percent) {
+            self.encoder.set_expected_loss(percent);
+            self.loss_hint = Some(percent);
+        }
+    }
+}
+
 /// Runs until the peer closes.
 pub(super) async fn run(
     shared: Arc<Shared>,
@@ -54,9 +73,21 @@ pub(super) async fn run(
     codecs: Arc<dyn CodecFactory>,
     mut numbering: Numbering,
 ) {
+    // Nothing can be sent before DTLS-SRTP is up: start the 20 ms clock then, so the first
+    // packet leaves the moment it can and the source is not drained into the void.
+    if shared
+        .transport_up
+        .subscribe()
+        .wait_for(|up| *up)
+        .await
+        .is_err()
+    {
+        return;
+    }
+    debug!("media transport up: sending");
     let mut clock = tokio::time::interval(Duration::from_millis(u64::from(FRAME_DURATION_MS)));
     clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut encoder: Option<(AudioCodec, Box<dyn AudioEncoder>)> = None;
+    let mut encoding: Option<Encoding> = None;
     let mut source_ended = false;
     let mut first = true;
     let mut media_timestamp = 0u64;
@@ -79,23 +110,28 @@ pub(super) async fn run(
                 continue;
             }
         }
-        let encoder = match &mut encoder {
-            Some((current, encoder)) if *current == codec => encoder,
+        let encoding = match &mut encoding {
+            Some(current) if current.codec == codec => current,
             slot => match codecs.encoder(codec) {
-                Ok(made) => &mut slot.insert((codec, made)).1,
+                Ok(encoder) => slot.insert(Encoding {
+                    codec,
+                    encoder,
+                    loss_hint: None,
+                }),
                 Err(error) => {
                     warn!(%error, ?codec, "no encoder; audio is not sent");
                     continue;
                 }
             },
         };
+        encoding.hint_loss(shared.reported_loss.percent());
         let frame = if shared.muted.load(Ordering::Relaxed) {
             AudioFrame::silence(frame.timestamp)
         } else {
             frame
         };
         shared.input_level.set(peak_level(&frame.samples));
-        match encoder.encode(&frame) {
+        match encoding.encoder.encode(&frame) {
             Ok(payload) => {
                 let timestamp = numbering.timestamp;
                 let packet =

@@ -1,6 +1,8 @@
 //! Building a webrtc-rs peer connection for one call: configuration, codecs, interceptors.
 
-use rtc::interceptor::Registry;
+use std::sync::Arc;
+
+use rtc::interceptor::{Registry, Slot};
 use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::interceptor_registry::configure_rtcp_reports;
 use rtc::peer_connection::configuration::media_engine::{
@@ -15,6 +17,7 @@ use webrtc::peer_connection::{
     RTCIceTransportPolicy, RTCRtcpMuxPolicy, SettingEngine, SettingEngineBuilder,
 };
 
+use super::loss::{LossObserver, ReportedLoss};
 use crate::media::{AudioCodec, IcePolicy, IceServer, MediaError, PeerConfig};
 
 /// Payload type of Opus (browser convention).
@@ -56,7 +59,9 @@ pub(super) fn settings(policy: IcePolicy) -> SettingEngine {
         .with_include_loopback_candidate(true)
         .with_discard_local_candidates_during_ice_restart(true);
     match policy {
-        IcePolicy::Relay => builder.with_relay_acceptance_min_wait(None).build(),
+        IcePolicy::Relay => builder
+            .with_relay_acceptance_min_wait(Some(std::time::Duration::ZERO))
+            .build(),
         IcePolicy::All => builder.build(),
     }
 }
@@ -72,11 +77,13 @@ fn codec(mime: &str, clock_rate: u32, channels: u16, fmtp: &str) -> RTCRtpCodec 
 }
 
 /// The RTP codec of an audio codec as webrtc-rs names it, with the Opus parameters of the
-/// munged offer (spec §9 rule 1).
+/// munged offer (spec §9 rule 1) except `minptime`, which only the munged text carries:
+/// webrtc-rs pairs codecs only when the fmtp parameters both sides name are equal, and
+/// browsers offer and answer `minptime=10`.
 fn rtp_codec(audio: AudioCodec, opus_dtx: bool) -> RTCRtpCodec {
     match audio {
         AudioCodec::Opus => {
-            let fmtp = format!("minptime=20;useinbandfec=1;usedtx={}", u8::from(opus_dtx));
+            let fmtp = format!("useinbandfec=1;usedtx={}", u8::from(opus_dtx));
             codec(MIME_TYPE_OPUS, 48_000, 2, &fmtp)
         }
         AudioCodec::Pcmu => codec(MIME_TYPE_PCMU, 8_000, 0, ""),
@@ -91,8 +98,16 @@ pub(super) fn offered_codecs(config: &PeerConfig) -> Vec<AudioCodec> {
     }
 }
 
-/// Registers the codecs in offer order and the RTCP report interceptors.
-pub(super) fn media(config: &PeerConfig) -> Result<(RtcMediaEngine, Registry), MediaError> {
+/// Where the loss observer sits: next to the report interceptors, below the jitter buffer.
+const LOSS_OBSERVER_SLOT: usize = 10_500;
+
+/// Registers the codecs in offer order, the RTCP report interceptors and the observer of the
+/// loss the far end reports about the stream sent on `ssrc`.
+pub(super) fn media(
+    config: &PeerConfig,
+    ssrc: u32,
+    loss: Arc<ReportedLoss>,
+) -> Result<(RtcMediaEngine, Registry), MediaError> {
     let codecs = offered_codecs(config);
     let mut engine = RtcMediaEngine::default();
     let mut register = |rtp_codec: RTCRtpCodec, payload_type: u8| {
@@ -122,7 +137,10 @@ pub(super) fn media(config: &PeerConfig) -> Result<(RtcMediaEngine, Registry), M
         codec(MIME_TYPE_TELEPHONE_EVENT, 8_000, 0, "0-16"),
         PT_TELEPHONE_EVENT_8K,
     )?;
-    let registry = configure_rtcp_reports(Registry::new());
+    let registry = configure_rtcp_reports(Registry::new()).with(
+        Slot::from(LOSS_OBSERVER_SLOT),
+        LossObserver::new(ssrc, loss),
+    );
     Ok((engine, registry))
 }
 

@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 
+use super::loss::ReportedLoss;
 use crate::audio::AudioSource;
 use crate::media::rtp::DtmfSender;
 use crate::media::sdp::PayloadKind;
@@ -55,6 +56,10 @@ pub(super) struct Shared {
     pub(super) gather: Mutex<Option<mpsc::UnboundedSender<GatherInput>>>,
     pub(super) ice_state: Mutex<Option<IceState>>,
     pub(super) first_packet: AtomicBool,
+    /// The loss the far end reports about our stream (the encoder's FEC hint).
+    pub(super) reported_loss: Arc<ReportedLoss>,
+    /// Whether the media transport (ICE and DTLS-SRTP) is up.
+    pub(super) transport_up: watch::Sender<bool>,
     pub(super) input_level: Level,
     pub(super) output_level: Level,
     pub(super) concealed: AtomicU64,
@@ -74,6 +79,8 @@ impl Shared {
             gather: Mutex::new(None),
             ice_state: Mutex::new(None),
             first_packet: AtomicBool::new(false),
+            reported_loss: Arc::default(),
+            transport_up: watch::Sender::new(false),
             input_level: Level::default(),
             output_level: Level::default(),
             concealed: AtomicU64::new(0),

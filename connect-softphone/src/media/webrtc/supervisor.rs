@@ -122,6 +122,9 @@ impl Supervisor {
             if up && !link.up {
                 shared.emit(MediaEvent::Connected);
             }
+            if up != link.up {
+                shared.transport_up.send_replace(up);
+            }
             link.up = up;
         }
         receivers.shutdown().await;

@@ -1,0 +1,300 @@
+//! `SimMediaService` (§11.4): the simulator's media side of softphone calls. It runs the
+//! embedded TURN server, answers `aws/softphone` invites with a real customer leg (a WebRTC
+//! peer per call that plays a prompt, a tone, speech-like audio or an echo), records what the
+//! customer hears, decodes the RFC 4733 digits it receives and hangs up on script.
+//!
+//! Start order: the service first (its TURN server must exist before the instance hands out
+//! credentials), then the instance with [`SimMediaService::turn_config`], then the server,
+//! then [`SimMediaService::attach`]:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use connect_core::mock::{SimInstance, SimServer};
+//! use connect_softphone::mock::media_service::SimMediaService;
+//!
+//! let media = SimMediaService::start().await?;
+//! let sim = SimInstance::builder().agents(1).turn(media.turn_config()).build()?;
+//! let server = SimServer::builder(sim.clone()).insecure_ws(true).start().await?;
+//! media.attach(&sim, &server);
+//! # Ok(()) }
+//! ```
+
+mod answers;
+mod echo;
+mod leg;
+mod script;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use connect_core::mock::{SimInstance, SimServer, TurnConfig};
+use tokio::sync::broadcast;
+
+pub use script::{CustomerAudio, CustomerScript};
+
+use super::sim_signaling::{SeenRequest, SimSignaling};
+use super::turn::{SimTurnError, SimTurnServer};
+use crate::audio::MemorySink;
+use crate::media::WebRtcEngine;
+use leg::Leg;
+
+/// The default shared secret of the embedded TURN server.
+pub const SIM_TURN_SECRET: &str = "sim-turn-secret";
+
+/// Lifetime of the credentials the instance and the customer legs use (4 h).
+const CREDENTIAL_TTL_SECS: i64 = 4 * 3600;
+
+/// What happened on the customer side of a call.
+///
+/// ```
+/// use connect_softphone::mock::media_service::MediaServiceEvent;
+///
+/// let e = MediaServiceEvent::DtmfReceived { contact_id: "c-1".into(), digit: '5' };
+/// assert!(matches!(e, MediaServiceEvent::DtmfReceived { digit: '5', .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MediaServiceEvent {
+    /// An invite was answered with a new customer leg.
+    LegCreated {
+        /// The contact.
+        contact_id: String,
+        /// The agent connection of the invite.
+        connection_id: String,
+    },
+    /// The leg's media (ICE, DTLS-SRTP) is up.
+    MediaConnected {
+        /// The contact.
+        contact_id: String,
+    },
+    /// The customer received its first audio packet from the agent.
+    FirstAudio {
+        /// The contact.
+        contact_id: String,
+    },
+    /// The customer decoded an RFC 4733 digit.
+    DtmfReceived {
+        /// The contact.
+        contact_id: String,
+        /// The digit.
+        digit: char,
+    },
+    /// The customer hung up on script.
+    HungUp {
+        /// The contact.
+        contact_id: String,
+    },
+    /// The leg was closed (`bye`, or the service stopped).
+    LegClosed {
+        /// The contact.
+        contact_id: String,
+    },
+}
+
+/// The simulated media service. Cheap to clone.
+#[derive(Clone)]
+pub struct SimMediaService {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SimMediaService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimMediaService")
+            .field("turn", &self.inner.turn)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    turn: SimTurnServer,
+    secret: String,
+    engine: WebRtcEngine,
+    signaling: SimSignaling,
+    events: broadcast::Sender<MediaServiceEvent>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    script: CustomerScript,
+    scripts: HashMap<String, CustomerScript>,
+    instance: Option<SimInstance>,
+    /// Live legs by peer connection id.
+    legs: HashMap<String, Leg>,
+    /// What each contact's customer heard (kept after the call).
+    recordings: HashMap<String, MemorySink>,
+    /// Digits each contact's customer decoded (kept after the call).
+    digits: HashMap<String, String>,
+}
+
+impl SimMediaService {
+    /// Starts the TURN server (secret [`SIM_TURN_SECRET`]) and the service.
+    pub async fn start() -> Result<Self, SimTurnError> {
+        Self::start_with_secret(SIM_TURN_SECRET).await
+    }
+
+    /// Starts with this TURN shared secret.
+    pub async fn start_with_secret(secret: &str) -> Result<Self, SimTurnError> {
+        let turn = SimTurnServer::start(secret).await?;
+        let (events, _) = broadcast::channel(256);
+        let inner = Arc::new_cyclic(|weak| Inner {
+            turn,
+            secret: secret.to_owned(),
+            engine: WebRtcEngine::new(),
+            signaling: SimSignaling::new(Arc::new(answers::CustomerAnswers(weak.clone()))),
+            events,
+            state: Mutex::new(State::default()),
+        });
+        Ok(Self { inner })
+    }
+
+    /// The instance's TURN configuration: this service's relay and secret (give it to
+    /// `SimInstance::builder().turn(..)`).
+    pub fn turn_config(&self) -> TurnConfig {
+        TurnConfig {
+            urls: self.inner.turn.url().into_iter().collect(),
+            secret: self.inner.secret.clone(),
+            ttl_secs: CREDENTIAL_TTL_SECS,
+            ..TurnConfig::default()
+        }
+    }
+
+    /// Serves `aws/softphone` on `server`; scripted hang-ups go to `instance`.
+    pub fn attach(&self, instance: &SimInstance, server: &SimServer) {
+        self.state().instance = Some(instance.clone());
+        self.inner.signaling.register(server);
+        let mut seen = self.inner.signaling.watch();
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            loop {
+                let request = match seen.recv().await {
+                    Ok(request) => request,
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                SimMediaService { inner }.follow(&request).await;
+            }
+        });
+    }
+
+    /// Keeps the legs in step with the calls' signaling: `bye` closes a leg, `connectContact`
+    /// moves a persistent peer connection's leg to its next contact.
+    async fn follow(&self, request: &SeenRequest) {
+        let pc = request
+            .params
+            .get("peerConnectionId")
+            .and_then(|v| v.as_str());
+        match request.method.as_str() {
+            "bye" => {
+                let key = {
+                    let state = self.state();
+                    pc.filter(|pc| state.legs.contains_key(*pc))
+                        .map(str::to_owned)
+                        .or_else(|| {
+                            state
+                                .legs
+                                .iter()
+                                .find(|(_, leg)| leg.connection_id == request.connection_id)
+                                .map(|(pc, _)| pc.clone())
+                        })
+                };
+                if let Some(key) = key {
+                    self.close_leg(&key).await;
+                }
+            }
+            "connectContact" => {
+                let contact = request.params.get("contactId").and_then(|v| v.as_str());
+                let mut state = self.state();
+                let moved =
+                    pc.and_then(|pc| state.legs.get(pc))
+                        .zip(contact)
+                        .map(|(leg, contact)| {
+                            leg.contact.set(contact);
+                            (contact.to_owned(), leg.heard.clone())
+                        });
+                if let Some((contact, heard)) = moved {
+                    tracing::info!(contact_id = %contact, "customer leg carries the next contact");
+                    state.recordings.insert(contact, heard);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The signaling service (fault injection, server pushes, the journal).
+    pub fn signaling(&self) -> &SimSignaling {
+        &self.inner.signaling
+    }
+
+    /// The embedded TURN server.
+    pub fn turn(&self) -> &SimTurnServer {
+        &self.inner.turn
+    }
+
+    /// The script of the calls to come.
+    pub fn set_script(&self, script: CustomerScript) {
+        self.state().script = script;
+    }
+
+    /// The script of one contact's call (overrides the default).
+    pub fn script_contact(&self, contact_id: &str, script: CustomerScript) {
+        self.state().scripts.insert(contact_id.to_owned(), script);
+    }
+
+    /// What the customer of `contact_id` heard (48 kHz mono), once its leg exists. Contacts
+    /// carried by one persistent peer connection share its recording.
+    pub fn recording(&self, contact_id: &str) -> Option<MemorySink> {
+        self.state().recordings.get(contact_id).cloned()
+    }
+
+    /// The RFC 4733 digits the customer of `contact_id` decoded, in order.
+    pub fn digits(&self, contact_id: &str) -> String {
+        self.state()
+            .digits
+            .get(contact_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Customer legs up now.
+    pub fn live_legs(&self) -> usize {
+        self.state().legs.len()
+    }
+
+    /// What happens on the customer side, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<MediaServiceEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Closes every leg and stops the TURN server.
+    pub async fn stop(&self) {
+        let pcs: Vec<String> = self.state().legs.keys().cloned().collect();
+        for pc in pcs {
+            self.close_leg(&pc).await;
+        }
+        self.inner.turn.stop().await;
+    }
+
+    async fn close_leg(&self, peer_connection_id: &str) {
+        let leg = self.state().legs.remove(peer_connection_id);
+        if let Some(leg) = leg {
+            let contact_id = leg.contact.get();
+            tracing::info!(%contact_id, "customer leg closed");
+            leg.close().await;
+            let _ = self
+                .inner
+                .events
+                .send(MediaServiceEvent::LegClosed { contact_id });
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}

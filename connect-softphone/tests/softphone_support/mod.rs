@@ -1,0 +1,416 @@
+//! Shared by the softphone tests: the whole simulated stack on loopback (instance, HTTP +
+//! WebSocket server, media service with its TURN relay and customer legs), an agent session
+//! over `HttpCti` with its CCP WebSocket, and the softphone manager on the WebRTC engine.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use connect_core::auth::StaticToken;
+use connect_core::events::{AgentEvent, ContactEventKind};
+use connect_core::http::HttpCti;
+use connect_core::mock::{AgentSpec, SimInstance, SimServer};
+use connect_core::session::AgentSession;
+use connect_core::ws::{WsManager, WsUrlSource};
+use connect_softphone::audio::{
+    detect_tone, AudioError, AudioFrame, AudioSource, MemorySink, SourceInfo, ToneSource,
+};
+use connect_softphone::manager::{DtmfMode, SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
+use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::mock::media_service::{CustomerScript, MediaServiceEvent, SimMediaService};
+use connect_softphone::session::SoftphoneConfig;
+use tokio::sync::{broadcast, watch};
+
+/// A guard against a broken test hanging forever (not a speed assertion).
+pub const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// 20 ms frames per second.
+pub const FRAMES_PER_SECOND: usize = 50;
+
+/// The agent's microphone tone.
+pub const AGENT_TONE: f64 = 440.0;
+
+/// The customer's tone (the media service's default prompt).
+pub const CUSTOMER_TONE: f64 = 1_000.0;
+
+/// How the rig is set up.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub dtmf_mode: DtmfMode,
+    pub script: CustomerScript,
+    /// The session machine's configuration (default: the manager's own).
+    pub config: Option<SoftphoneConfig>,
+    /// A call already rings when the softphone attaches to the session.
+    pub ringing_before_attach: bool,
+    /// The agent has auto-accept on (the server accepts its contacts).
+    pub auto_accept: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            dtmf_mode: DtmfMode::Cti,
+            script: CustomerScript::default(),
+            config: None,
+            ringing_before_attach: false,
+            auto_accept: false,
+        }
+    }
+}
+
+/// Counts the agent microphones that are open.
+#[derive(Clone)]
+pub struct Microphones {
+    open: Arc<watch::Sender<usize>>,
+    opened: Arc<AtomicUsize>,
+}
+
+impl Default for Microphones {
+    fn default() -> Self {
+        Self {
+            open: Arc::new(watch::Sender::new(0)),
+            opened: Arc::default(),
+        }
+    }
+}
+
+impl Microphones {
+    pub fn open_now(&self) -> usize {
+        *self.open.borrow()
+    }
+
+    /// Waits until no microphone is open.
+    pub async fn wait_closed(&self) {
+        let mut open = self.open.subscribe();
+        tokio::time::timeout(HANG_GUARD, open.wait_for(|n| *n == 0))
+            .await
+            .expect("microphone released")
+            .expect("counter alive");
+    }
+
+    pub fn opened_total(&self) -> usize {
+        self.opened.load(Ordering::SeqCst)
+    }
+}
+
+/// The agent's microphone: a tone, counted while open.
+struct Microphone {
+    tone: ToneSource,
+    open: Arc<watch::Sender<usize>>,
+}
+
+#[async_trait::async_trait]
+impl AudioSource for Microphone {
+    async fn next_frame(&mut self) -> Result<Option<AudioFrame>, AudioError> {
+        self.tone.next_frame().await
+    }
+
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            name: "test microphone".into(),
+            device_id: Some("mic-1".into()),
+            native_rate: 48_000,
+        }
+    }
+}
+
+impl Drop for Microphone {
+    fn drop(&mut self) {
+        self.open.send_modify(|n| *n -= 1);
+    }
+}
+
+/// The whole stack.
+pub struct Rig {
+    pub media: SimMediaService,
+    pub sim: SimInstance,
+    pub server: SimServer,
+    pub session: AgentSession,
+    pub softphone: SoftphoneManager,
+    pub events: SoftphoneEvents,
+    pub customer: broadcast::Receiver<MediaServiceEvent>,
+    pub microphones: Microphones,
+    /// The call that rang before the softphone attached.
+    pub early: Option<String>,
+    heard: Arc<Mutex<HashMap<String, MemorySink>>>,
+}
+
+impl Rig {
+    pub async fn start(options: Options) -> Self {
+        let media = SimMediaService::start().await.expect("media service");
+        media.set_script(options.script);
+        let sim = SimInstance::builder()
+            .agent(AgentSpec::new("agent1").auto_accept(options.auto_accept))
+            .turn(media.turn_config())
+            .build()
+            .expect("sim instance");
+        let server = SimServer::builder(sim.clone())
+            .insecure_ws(true)
+            .start()
+            .await
+            .expect("sim server");
+        media.attach(&sim, &server);
+        let token = sim.issue_token("agent1").expect("token");
+        let api = HttpCti::builder(server.url())
+            .auth(Arc::new(StaticToken::new(token.auth_token)))
+            .build()
+            .expect("HTTP CTI client");
+        let source: Arc<dyn WsUrlSource> = Arc::new(api.clone());
+        let (websocket, ws_events) = WsManager::builder(source)
+            .allow_insecure_loopback(true)
+            .connect()
+            .await
+            .expect("CCP WebSocket");
+        let (session, mut agent_events) = AgentSession::builder(api)
+            .websocket(websocket, ws_events)
+            .connect()
+            .await
+            .expect("agent session");
+        let early = options.ringing_before_attach.then(|| {
+            sim.control()
+                .enqueue_voice("+15555550199")
+                .expect("enqueued")
+        });
+        if let Some(contact_id) = &early {
+            let ringing = async {
+                loop {
+                    match agent_events.recv().await {
+                        Some(AgentEvent::Contact(c))
+                            if c.contact_id == *contact_id
+                                && c.kind == ContactEventKind::Connecting =>
+                        {
+                            return
+                        }
+                        Some(_) => {}
+                        None => panic!("agent session stopped"),
+                    }
+                }
+            };
+            tokio::time::timeout(HANG_GUARD, ringing)
+                .await
+                .expect("the early call rings");
+        }
+        let microphones = Microphones::default();
+        let heard: Arc<Mutex<HashMap<String, MemorySink>>> = Arc::default();
+        let (mics, sinks) = (microphones.clone(), Arc::clone(&heard));
+        let mut builder = SoftphoneManager::builder(session.clone(), WebRtcEngine::new());
+        if let Some(config) = options.config {
+            builder = builder.config(config);
+        }
+        let (softphone, events) = builder
+            .dtmf_mode(options.dtmf_mode)
+            .peer_config(PeerConfig {
+                ice_policy: IcePolicy::Relay,
+                bind_addrs: vec!["127.0.0.1:0".to_owned()],
+                ..PeerConfig::default()
+            })
+            .source_factory(move |_call| {
+                mics.open.send_modify(|n| *n += 1);
+                mics.opened.fetch_add(1, Ordering::SeqCst);
+                Ok(Box::new(Microphone {
+                    tone: ToneSource::new(AGENT_TONE, -12.0),
+                    open: Arc::clone(&mics.open),
+                }) as Box<dyn AudioSource>)
+            })
+            .sink_factory(move |call| {
+                let sink = MemorySink::new();
+                sinks
+                    .lock()
+                    .expect("sinks")
+                    .insert(call.contact_id.clone(), sink.clone());
+                Box::new(sink)
+            })
+            .connect()
+            .await
+            .expect("softphone manager");
+        let customer = media.subscribe();
+        Self {
+            media,
+            sim,
+            server,
+            session,
+            softphone,
+            events,
+            customer,
+            microphones,
+            early,
+            heard,
+        }
+    }
+
+    /// An inbound call rings the agent; returns its contact id.
+    pub fn call_in(&self) -> String {
+        self.sim
+            .control()
+            .enqueue_voice("+15555550123")
+            .expect("enqueued")
+    }
+
+    /// The agent accepts `contact_id`; returns once the contact is connected.
+    pub async fn accept_until_connected(&self, contact_id: &str) {
+        let mut events = self.session.subscribe();
+        self.session
+            .contact(contact_id)
+            .expect("contact in the snapshot")
+            .accept()
+            .await
+            .expect("accept");
+        let connected = async {
+            loop {
+                match events.recv().await {
+                    Some(AgentEvent::Contact(c))
+                        if c.contact_id == contact_id && c.kind == ContactEventKind::Connected =>
+                    {
+                        return
+                    }
+                    Some(_) => {}
+                    None => panic!("agent session stopped"),
+                }
+            }
+        };
+        tokio::time::timeout(HANG_GUARD, connected)
+            .await
+            .expect("contact connected");
+    }
+
+    /// What the agent heard on the call of `contact_id`.
+    pub fn agent_heard(&self, contact_id: &str) -> MemorySink {
+        self.heard
+            .lock()
+            .expect("sinks")
+            .get(contact_id)
+            .cloned()
+            .expect("call has a sink")
+    }
+
+    /// The next softphone event matching `f` (others are skipped).
+    pub async fn until(
+        &mut self,
+        what: &str,
+        f: impl Fn(&SoftphoneEvent) -> bool,
+    ) -> SoftphoneEvent {
+        let wait = async {
+            loop {
+                match self.events.recv().await {
+                    Some(event) if f(&event) => return event,
+                    Some(_) => {}
+                    None => panic!("softphone stopped while waiting for {what}"),
+                }
+            }
+        };
+        tokio::time::timeout(HANG_GUARD, wait)
+            .await
+            .unwrap_or_else(|_| panic!("no {what}"))
+    }
+
+    /// The next customer-side event matching `f`.
+    pub async fn until_customer(
+        &mut self,
+        what: &str,
+        f: impl Fn(&MediaServiceEvent) -> bool,
+    ) -> MediaServiceEvent {
+        let wait = async {
+            loop {
+                match self.customer.recv().await {
+                    Ok(event) if f(&event) => return event,
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => {
+                        panic!("media service gone while waiting for {what}")
+                    }
+                }
+            }
+        };
+        tokio::time::timeout(HANG_GUARD, wait)
+            .await
+            .unwrap_or_else(|_| panic!("no customer {what}"))
+    }
+
+    /// Waits for the call of `contact_id` to start; returns its agent connection id.
+    pub async fn started(&mut self, contact_id: &str) -> String {
+        let id = contact_id.to_owned();
+        match self.until("SessionStarted", move |e| matches!(e, SoftphoneEvent::SessionStarted { contact_id, .. } if *contact_id == id)).await {
+            SoftphoneEvent::SessionStarted { connection_id, .. } => connection_id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Waits until audio flows both ways on `contact_id` (the agent's first inbound packet and
+    /// the customer's); returns when each side got it, measured from `since`.
+    pub async fn media_both_ways(
+        &mut self,
+        contact_id: &str,
+        since: Instant,
+    ) -> (Duration, Duration) {
+        let (mut agent, mut customer) = (None, None);
+        let wait = async {
+            while agent.is_none() || customer.is_none() {
+                tokio::select! {
+                    event = self.events.recv() => match event {
+                        Some(SoftphoneEvent::MediaStarted { contact_id: c }) if c == contact_id => agent = Some(since.elapsed()),
+                        Some(SoftphoneEvent::Ended { contact_id: c, reason, .. }) if c == contact_id => panic!("call ended during setup: {reason:?}"),
+                        Some(_) => {}
+                        None => panic!("softphone stopped"),
+                    },
+                    event = self.customer.recv() => match event {
+                        Ok(MediaServiceEvent::FirstAudio { contact_id: c }) if c == contact_id => customer = Some(since.elapsed()),
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(broadcast::error::RecvError::Closed) => panic!("media service gone"),
+                    },
+                }
+            }
+        };
+        tokio::time::timeout(HANG_GUARD, wait)
+            .await
+            .expect("media flows both ways");
+        (agent.expect("agent side"), customer.expect("customer side"))
+    }
+
+    /// Waits for the call of `contact_id` to end; returns the event.
+    pub async fn ended(&mut self, contact_id: &str) -> SoftphoneEvent {
+        let id = contact_id.to_owned();
+        self.until(
+            "Ended",
+            move |e| matches!(e, SoftphoneEvent::Ended { contact_id, .. } if *contact_id == id),
+        )
+        .await
+    }
+
+    pub async fn stop(self) {
+        self.softphone.shutdown().await;
+        self.session.shutdown().await;
+        self.media.stop().await;
+    }
+}
+
+/// Waits for `count` more samples in `sink` and returns them.
+pub async fn next_samples(sink: &MemorySink, count: usize) -> Vec<i16> {
+    let from = sink.len_samples();
+    tokio::time::timeout(HANG_GUARD, sink.wait_for_samples(from + count))
+        .await
+        .expect("audio keeps arriving");
+    sink.samples()[from..from + count].to_vec()
+}
+
+/// Reads `sink` 100 ms at a time until a window satisfies `f`.
+pub async fn until_audio(sink: &MemorySink, f: impl Fn(&[i16]) -> bool) {
+    let wait = async {
+        loop {
+            let from = sink.len_samples();
+            sink.wait_for_samples(from + 4_800).await;
+            if f(&sink.samples()[from..from + 4_800]) {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(HANG_GUARD, wait)
+        .await
+        .expect("the awaited audio arrives");
+}
+
+/// Whether `freq` dominates these 48 kHz samples at a usable level.
+pub fn has_tone(samples: &[i16], freq: f64) -> bool {
+    detect_tone(samples, 48_000, freq).is_present(-30.0)
+}
