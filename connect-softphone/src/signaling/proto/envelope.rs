@@ -112,8 +112,11 @@ pub fn decode_client_content(content: &Value) -> Result<Envelope, ProtoError> {
 fn decode_members(object: &Map<String, Value>) -> Result<Envelope, ProtoError> {
     let message = match object.get("jsonRpcMsg") {
         Some(Value::Object(m)) => Value::Object(m.clone()),
-        Some(Value::String(text)) => serde_json::from_str(text)
-            .map_err(|e| ProtoError::new(format!("jsonRpcMsg is not JSON: {e}")))?,
+        Some(Value::String(text)) => match serde_json::from_str(text) {
+            Ok(Value::Object(m)) => Value::Object(m),
+            Ok(_) => return Err(ProtoError::new("jsonRpcMsg is not an object")),
+            Err(e) => return Err(ProtoError::new(format!("jsonRpcMsg is not JSON: {e}"))),
+        },
         Some(_) => return Err(ProtoError::new("jsonRpcMsg is not an object")),
         None => return Err(ProtoError::new("softphone message without jsonRpcMsg")),
     };
@@ -165,6 +168,10 @@ mod tests {
             json!("{\"connectionId\":\"a\"}"),
             json!("{\"connectionId\":\"a\",\"jsonRpcMsg\":3}"),
             json!("{\"connectionId\":\"a\",\"jsonRpcMsg\":\"{oops\"}"),
+            // Found by the `softphone_signaling` fuzz target: a string `jsonRpcMsg` holding a
+            // non-object decoded, but its re-encoded form did not.
+            json!("{\"jsonRpcMsg\":\"5\"}"),
+            json!("{\"jsonRpcMsg\":\"\\\"{}\\\"\"}"),
         ] {
             assert!(decode_server_content(&bad).is_err(), "{bad}");
         }
