@@ -20,6 +20,5 @@ pub mod participant;
 mod random;
 pub mod route;
 mod runtime;
-mod wire_enum;
 
 pub use random::random_uuid;

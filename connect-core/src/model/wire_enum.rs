@@ -1,7 +1,10 @@
 //! A macro for wire enums: known spellings as variants, anything else kept verbatim.
 
 /// Declares a string enum whose known values map to variants and whose unknown values are kept
-/// in `Other(String)`, so a payload from a newer service round-trips unchanged.
+/// in `Other(String)`, so a payload from a newer service round-trips unchanged. Shared with the
+/// other connect crates; not part of the public API.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*

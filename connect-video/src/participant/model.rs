@@ -5,7 +5,7 @@ use connect_core::model::{Sensitive, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::wire_enum::wire_enum;
+use connect_core::wire_enum;
 
 wire_enum! {
     /// What `CreateParticipantConnection` should return.
