@@ -11,6 +11,7 @@ use tokio::sync::{broadcast, mpsc};
 use super::driver::{Driver, Streams};
 use super::event::{SoftphoneEvents, EVENT_QUEUE};
 use super::handle::SoftphoneManager;
+use super::quality::Quality;
 use super::trigger::Trigger;
 use super::types::{CallInfo, DtmfMode, SinkFactory, SourceFactory};
 use super::SoftphoneManagerError;
@@ -19,12 +20,15 @@ use crate::media::{MediaEngine, PeerConfig};
 use crate::session::{SoftphoneConfig, SoftphoneMachine};
 use crate::signaling::proto::RequestIds;
 use crate::signaling::transport::MultiplexedTransport;
+use crate::sinks::{CtiSink, StatsHub};
+use crate::stats::SamplerConfig;
 
 /// The agent configuration flag that enables persistent peer connections (§5.3).
 const PERSISTENT_CONNECTION_FLAG: &str = "softphonePersistentConnection";
 
 /// Builds a [`SoftphoneManager`]. Defaults: silent microphone, audio discarded, CTI DTMF,
-/// the §10 deadlines, a fresh softphone client id and browser id.
+/// the §10 deadlines, a fresh softphone client id and browser id, call-quality records sent
+/// to Connect over the session's CTI client.
 pub struct SoftphoneManagerBuilder {
     session: AgentSession,
     engine: Arc<dyn MediaEngine>,
@@ -35,6 +39,8 @@ pub struct SoftphoneManagerBuilder {
     peer: PeerConfig,
     clock: Arc<dyn Clock>,
     connector: Arc<dyn WsConnector>,
+    stats_hub: Option<StatsHub>,
+    sampler: SamplerConfig,
 }
 
 impl std::fmt::Debug for SoftphoneManagerBuilder {
@@ -61,6 +67,8 @@ impl SoftphoneManagerBuilder {
             peer: PeerConfig::default(),
             clock: Arc::new(SystemClock::default()),
             connector: Arc::new(TungsteniteConnector::default()),
+            stats_hub: None,
+            sampler: SamplerConfig::default(),
         }
     }
 
@@ -117,6 +125,33 @@ impl SoftphoneManagerBuilder {
         self
     }
 
+    /// Where each call's per-second samples, 30 s metrics batches, quality summaries and
+    /// end-of-call reports go (default: a hub with a [`CtiSink`] on the session's CTI client,
+    /// as the browser softphone reports). Subscribe to the hub for the quality events.
+    ///
+    /// ```no_run
+    /// # async fn demo(session: connect_core::session::AgentSession) {
+    /// use connect_softphone::manager::SoftphoneManager;
+    /// use connect_softphone::media::WebRtcEngine;
+    /// use connect_softphone::sinks::{CtiSink, StatsHub};
+    ///
+    /// let (hub, _quality) = StatsHub::builder().sink(std::sync::Arc::new(CtiSink::new(session.api()))).start().await;
+    /// let builder = SoftphoneManager::builder(session, WebRtcEngine::new()).stats_hub(hub);
+    /// # let _ = builder;
+    /// # }
+    /// ```
+    pub fn stats_hub(mut self, hub: StatsHub) -> Self {
+        self.stats_hub = Some(hub);
+        self
+    }
+
+    /// How calls are sampled: flush interval, thresholds, per-second events (default: the
+    /// specification's).
+    pub fn sampler_config(mut self, config: SamplerConfig) -> Self {
+        self.sampler = config;
+        self
+    }
+
     /// Subscribes `aws/softphone` on the session's CCP WebSocket, starts following the
     /// session's contacts and returns the manager with a subscriber to its events.
     pub async fn connect(
@@ -145,6 +180,18 @@ impl SoftphoneManagerBuilder {
         let (inputs, input_rx) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(EVENT_QUEUE);
         let subscriber = SoftphoneEvents::new(events.subscribe());
+        let (hub, owned) = match self.stats_hub {
+            Some(hub) => (hub, false),
+            None => {
+                let cti = Arc::new(CtiSink::new(self.session.api()));
+                let (hub, _) = StatsHub::builder()
+                    .clock(Arc::clone(&self.clock))
+                    .sink(cti)
+                    .start()
+                    .await;
+                (hub, true)
+            }
+        };
         let driver = Driver {
             machine: SoftphoneMachine::new(config),
             clock: self.clock,
@@ -161,6 +208,7 @@ impl SoftphoneManagerBuilder {
             pcs: HashMap::new(),
             inputs,
             events: events.clone(),
+            quality: Quality::new(hub.clone(), self.sampler, self.session.clone()),
         };
         let streams = Streams {
             commands: command_rx,
@@ -170,7 +218,8 @@ impl SoftphoneManagerBuilder {
             initial: self.session.snapshot(),
         };
         tokio::spawn(driver.run(streams));
-        let handle = SoftphoneManager::new(commands, events, self.session, self.dtmf_mode);
+        let handle =
+            SoftphoneManager::new(commands, events, self.session, self.dtmf_mode, (hub, owned));
         Ok((handle, subscriber))
     }
 }

@@ -126,6 +126,7 @@ impl Driver {
 
     /// The machine's events, as the app sees them.
     pub(super) fn session_event(&mut self, event: SessionEvent) {
+        let now = self.now();
         match event {
             SessionEvent::StateChanged { call, state } => {
                 let contact_id = self.contact_of(&call);
@@ -140,6 +141,7 @@ impl Driver {
                 });
                 if first_talk {
                     tracing::info!(%contact_id, "softphone call connected");
+                    self.start_sampling(now, &call);
                     self.emit(SoftphoneEvent::SessionConnected { contact_id });
                 }
             }
@@ -176,6 +178,7 @@ impl Driver {
                 report,
             } => {
                 let contact_id = self.contact_of(&call);
+                self.finish_sampling(now, &call, reason, &report);
                 self.calls.remove(&call);
                 tracing::info!(%contact_id, ?reason, "softphone call ended");
                 self.emit(SoftphoneEvent::Ended {

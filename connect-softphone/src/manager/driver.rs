@@ -16,6 +16,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use super::event::SoftphoneEvent;
 use super::handle::CallSummary;
 use super::peers::{PcMedia, PeerInput};
+use super::quality::{Quality, Reading};
 use super::trigger::Trigger;
 use super::types::{CallInfo, SinkFactory, SourceFactory};
 use super::SoftphoneManagerError;
@@ -74,6 +75,11 @@ pub(super) enum Input {
     },
     /// News from a direct signaling socket.
     Direct(PcId, TransportEvent),
+    /// The media counters of the sampled calls, read at `at`.
+    Stats {
+        at: Timestamp,
+        readings: Vec<Reading>,
+    },
 }
 
 /// One call the manager follows.
@@ -105,6 +111,8 @@ pub(super) struct Driver {
     pub(super) pcs: HashMap<PcId, PcMedia>,
     pub(super) inputs: mpsc::UnboundedSender<Input>,
     pub(super) events: broadcast::Sender<SoftphoneEvent>,
+    /// Call-quality sampling of the talking calls.
+    pub(super) quality: Quality,
 }
 
 /// The streams the driver reads.
@@ -134,10 +142,12 @@ impl Driver {
         }
         loop {
             self.carry_out().await;
-            let wait = self
-                .machine
-                .poll_timeout()
-                .map(|at| Duration::from_millis(at.millis_since(self.now()).max(0) as u64));
+            let due = match (self.machine.poll_timeout(), self.quality.due()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let wait =
+                due.map(|at| Duration::from_millis(at.millis_since(self.now()).max(0) as u64));
             let clock = Arc::clone(&self.clock);
             let timer = async move {
                 match wait {
@@ -163,6 +173,9 @@ impl Driver {
                 Some(event) = streams.signaling.recv() => self.signaling_event(None, event),
                 () = timer => {
                     let now = self.now();
+                    if self.quality.due().is_some_and(|at| at <= now) {
+                        self.read_stats(now);
+                    }
                     self.machine.tick(now);
                 }
             }
@@ -256,6 +269,7 @@ impl Driver {
             } => self.machine.credentials_fetched(now, pc, purpose, result),
             Input::DirectOpened { pc, result } => self.direct_opened(now, pc, result),
             Input::Direct(pc, event) => self.signaling_event(Some(pc), event),
+            Input::Stats { at, readings } => self.stats_read(at, readings),
         }
     }
 

@@ -12,6 +12,7 @@ use super::types::{DtmfMode, SourceFactory};
 use super::SoftphoneManagerError;
 use crate::media::{MediaEngine, MediaPeer, MediaStats};
 use crate::session::SessionState;
+use crate::sinks::StatsHub;
 
 /// A live softphone call.
 ///
@@ -65,6 +66,9 @@ struct Inner {
     events: broadcast::Sender<SoftphoneEvent>,
     session: AgentSession,
     dtmf_mode: DtmfMode,
+    stats_hub: StatsHub,
+    /// The hub is the manager's own (not given by the app): it stops with the manager.
+    owns_stats_hub: bool,
 }
 
 impl SoftphoneManager {
@@ -90,6 +94,7 @@ impl SoftphoneManager {
         events: broadcast::Sender<SoftphoneEvent>,
         session: AgentSession,
         dtmf_mode: DtmfMode,
+        (stats_hub, owns_stats_hub): (StatsHub, bool),
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -97,6 +102,8 @@ impl SoftphoneManager {
                 events,
                 session,
                 dtmf_mode,
+                stats_hub,
+                owns_stats_hub,
             }),
         }
     }
@@ -104,6 +111,25 @@ impl SoftphoneManager {
     /// A new subscriber; it sees events from now on.
     pub fn subscribe(&self) -> SoftphoneEvents {
         SoftphoneEvents::new(self.inner.events.subscribe())
+    }
+
+    /// The hub the calls' quality records go to: subscribe to it for the
+    /// [`StatsEvent`](crate::stats::StatsEvent)s (quality summaries, no inbound audio, silent
+    /// microphone), or read its sinks' health.
+    ///
+    /// ```no_run
+    /// # async fn demo(softphone: connect_softphone::manager::SoftphoneManager) {
+    /// use connect_softphone::stats::StatsEvent;
+    /// let mut quality = softphone.stats_hub().subscribe();
+    /// while let Some(event) = quality.recv().await {
+    ///     if let StatsEvent::QualitySummary(summary) = event {
+    ///         println!("{}: MOS {:?}", summary.contact_id, summary.mos);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn stats_hub(&self) -> &StatsHub {
+        &self.inner.stats_hub
     }
 
     /// How [`send_digits`](Self::send_digits) sends DTMF.
@@ -203,9 +229,13 @@ impl SoftphoneManager {
             .await
     }
 
-    /// Ends every call (`bye`), closes the media and stops the manager.
+    /// Ends every call (`bye`), closes the media and stops the manager; the manager's own
+    /// stats hub delivers the last reports before it stops (an app's hub is the app's).
     pub async fn shutdown(&self) {
         let _ = self.ask(|reply| Command::Shutdown { reply }).await;
+        if self.inner.owns_stats_hub {
+            self.inner.stats_hub.shutdown().await;
+        }
     }
 }
 

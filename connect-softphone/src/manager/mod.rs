@@ -7,8 +7,9 @@
 //! - data: [`CallInfo`], [`DtmfMode`], [`SoftphoneEvent`];
 //! - pure rules: the session trigger (`trigger`), the conversions between the wire and media
 //!   types (`convert`);
-//! - the driver: one task per manager (`driver`, `actions`, `peers`) and the cheap handle
-//!   ([`SoftphoneManager`]).
+//! - the driver: one task per manager (`driver`, `actions`, `peers`, `quality` for the 1 s
+//!   call-quality sampling into the [`StatsHub`](crate::sinks::StatsHub)) and the cheap
+//!   handle ([`SoftphoneManager`]).
 
 mod actions;
 mod builder;
@@ -19,6 +20,7 @@ mod error;
 mod event;
 mod handle;
 mod peers;
+mod quality;
 mod sink;
 mod trigger;
 mod types;
