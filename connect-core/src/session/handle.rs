@@ -176,9 +176,14 @@ impl AgentSession {
         self.shared.resumes.trigger(ResumeCause::NetworkChanged);
     }
 
-    /// Stops every task of the session; events stop after the batch in flight.
+    /// Stops every task of the session and closes its CCP WebSocket; events stop after the
+    /// batch in flight.
     pub async fn shutdown(&self) {
         self.guard.abort_all();
+        #[cfg(feature = "ws")]
+        if let Some(websocket) = &self.shared.websocket {
+            websocket.shutdown().await;
+        }
         tracing::info!("agent session shut down");
     }
 }

@@ -191,7 +191,7 @@ pub(super) fn stats_snapshot(stats: &MediaStats, muted: bool, at: Timestamp) -> 
             packets: stats.packets_received,
             bytes: stats.bytes_received,
             packets_lost: stats.packets_lost,
-            jitter_secs: (stats.packets_received > 0).then(|| stats.jitter.as_secs_f64()),
+            jitter_secs: (stats.packets_received > 0).then_some(stats.jitter.as_secs_f64()),
             audio_level: Some(stats.audio_output_level),
         },
         output: StreamCounters {
@@ -201,7 +201,7 @@ pub(super) fn stats_snapshot(stats: &MediaStats, muted: bool, at: Timestamp) -> 
             packets_lost: stats.remote_packets_lost,
             // Zero until the far end's first receiver report.
             jitter_secs: (!stats.remote_jitter.is_zero())
-                .then(|| stats.remote_jitter.as_secs_f64()),
+                .then_some(stats.remote_jitter.as_secs_f64()),
             audio_level: Some(stats.audio_input_level),
         },
         jitter_buffer: JitterBufferCounters {

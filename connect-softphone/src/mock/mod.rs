@@ -8,3 +8,6 @@ pub mod sim_signaling;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod media_service;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod impairment;

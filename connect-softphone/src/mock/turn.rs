@@ -24,6 +24,7 @@ use turn::server::Server;
 use webrtc_util::vnet::net::Net;
 use webrtc_util::Conn;
 
+use super::impairment::{classify, stun_message_type, DatagramKind};
 use crate::media::IceServer;
 
 /// Realm the server authenticates in.
@@ -39,6 +40,9 @@ pub enum SimTurnError {
     /// The TURN server refused its configuration.
     #[error("TURN server error: {0}")]
     Server(String),
+    /// The impairment relay in front of the server could not start.
+    #[error("impairment relay: {0}")]
+    Impairment(#[from] super::impairment::ImpairmentError),
 }
 
 /// What the server has done so far (over every start).
@@ -229,18 +233,8 @@ struct CountingConn {
     counters: Arc<Counters>,
 }
 
-/// STUN message types and the ChannelData range (RFC 5766 §11.4).
+/// STUN message type of an Allocate success response.
 const ALLOCATE_SUCCESS: u16 = 0x0103;
-const SEND_INDICATION: u16 = 0x0016;
-const DATA_INDICATION: u16 = 0x0017;
-
-fn message_type(datagram: &[u8]) -> Option<u16> {
-    Some(u16::from_be_bytes([*datagram.first()?, *datagram.get(1)?]))
-}
-
-fn is_channel_data(datagram: &[u8]) -> bool {
-    datagram.first().is_some_and(|b| (0x40..=0x7F).contains(b))
-}
 
 #[async_trait]
 impl Conn for CountingConn {
@@ -254,8 +248,10 @@ impl Conn for CountingConn {
 
     async fn recv_from(&self, buf: &mut [u8]) -> webrtc_util::Result<(usize, SocketAddr)> {
         let (n, from) = self.socket.recv_from(buf).await?;
-        let datagram = &buf[..n];
-        if is_channel_data(datagram) || message_type(datagram) == Some(SEND_INDICATION) {
+        if matches!(
+            classify(&buf[..n]),
+            DatagramKind::ChannelData | DatagramKind::SendIndication
+        ) {
             self.counters.from_clients.fetch_add(1, Ordering::Relaxed);
         }
         Ok((n, from))
@@ -266,9 +262,12 @@ impl Conn for CountingConn {
     }
 
     async fn send_to(&self, buf: &[u8], target: SocketAddr) -> webrtc_util::Result<usize> {
-        if is_channel_data(buf) || message_type(buf) == Some(DATA_INDICATION) {
+        if matches!(
+            classify(buf),
+            DatagramKind::ChannelData | DatagramKind::DataIndication
+        ) {
             self.counters.to_clients.fetch_add(1, Ordering::Relaxed);
-        } else if message_type(buf) == Some(ALLOCATE_SUCCESS) {
+        } else if stun_message_type(buf) == Some(ALLOCATE_SUCCESS) {
             self.counters.allocations.fetch_add(1, Ordering::Relaxed);
         }
         Ok(self.socket.send_to(buf, target).await?)

@@ -20,6 +20,7 @@ use connect_softphone::audio::{
 };
 use connect_softphone::manager::{DtmfMode, SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
 use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::mock::impairment::Impairment;
 use connect_softphone::mock::media_service::{CustomerScript, MediaServiceEvent, SimMediaService};
 use connect_softphone::session::SoftphoneConfig;
 use tokio::sync::{broadcast, watch};
@@ -47,6 +48,10 @@ pub struct Options {
     pub ringing_before_attach: bool,
     /// The agent has auto-accept on (the server accepts its contacts).
     pub auto_accept: bool,
+    /// Network impairment on the agent's media path (none: the agent uses TURN directly).
+    pub impairment: Option<Impairment>,
+    /// The seed of the impairment's random draws (none: the service's default).
+    pub impairment_seed: Option<u64>,
 }
 
 impl Default for Options {
@@ -57,6 +62,8 @@ impl Default for Options {
             config: None,
             ringing_before_attach: false,
             auto_accept: false,
+            impairment: None,
+            impairment_seed: None,
         }
     }
 }
@@ -140,7 +147,14 @@ pub struct Rig {
 
 impl Rig {
     pub async fn start(options: Options) -> Self {
-        let media = SimMediaService::start().await.expect("media service");
+        let mut media = SimMediaService::builder();
+        if let Some(impairment) = options.impairment {
+            media = media.impairment(impairment);
+        }
+        if let Some(seed) = options.impairment_seed {
+            media = media.impairment_seed(seed);
+        }
+        let media = media.start().await.expect("media service");
         media.set_script(options.script);
         let sim = SimInstance::builder()
             .agent(AgentSpec::new("agent1").auto_accept(options.auto_accept))

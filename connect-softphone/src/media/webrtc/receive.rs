@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tracing::{debug, trace, warn};
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 
-use super::shared::Shared;
+use super::shared::{lock, Shared};
 use crate::audio::{peak_level, AudioSink};
 use crate::media::rtp::{DtmfReceiver, InOrderPlayout};
 use crate::media::sdp::PayloadKind;
@@ -26,6 +26,7 @@ pub(super) async fn run(
         let TrackRemoteEvent::OnRtpPacket(packet) = event else {
             continue;
         };
+        lock(&shared.reception).on_packet(packet.header.sequence_number);
         if !shared.first_packet.swap(true, Ordering::AcqRel) {
             shared.emit(MediaEvent::FirstPacketReceived {
                 after: super::shared::now().saturating_duration_since(shared.created),

@@ -9,7 +9,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use super::loss::ReportedLoss;
 use crate::audio::AudioSource;
-use crate::media::rtp::DtmfSender;
+use crate::media::rtp::{DtmfSender, ReceptionStats};
 use crate::media::sdp::PayloadKind;
 use crate::media::{IceCandidate, IceState, MediaEvent, NegotiatedCodecs, EVENT_QUEUE};
 
@@ -63,6 +63,8 @@ pub(super) struct Shared {
     pub(super) input_level: Level,
     pub(super) output_level: Level,
     pub(super) concealed: AtomicU64,
+    /// RFC 3550 counts of the inbound stream, kept by the receive loop.
+    pub(super) reception: Mutex<ReceptionStats>,
 }
 
 impl Shared {
@@ -84,6 +86,7 @@ impl Shared {
             input_level: Level::default(),
             output_level: Level::default(),
             concealed: AtomicU64::new(0),
+            reception: Mutex::new(ReceptionStats::default()),
         }
     }
 

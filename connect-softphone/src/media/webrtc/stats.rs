@@ -18,7 +18,10 @@ fn seconds(value: f64) -> Duration {
 ///
 /// webrtc-rs 0.21 reports RTCP jitter in RTP clock units (converted here with the negotiated
 /// clock rate) and does not compute an RTCP round-trip time, so the round-trip time is the
-/// ICE consent-check time of the nominated candidate pair (the same path).
+/// ICE consent-check time of the nominated candidate pair (the same path). Inbound packets
+/// received and lost are this SDK's own RFC 3550 counts: webrtc-rs sums the gaps it sees at
+/// each receiver report and never takes back a packet that arrives after its report, so it
+/// over-counts loss when packets are reordered.
 pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
     let clock_rate = shared
         .negotiated()
@@ -64,6 +67,11 @@ pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
             }
             _ => {}
         }
+    }
+    let reception = *lock(&shared.reception);
+    if reception.received() > 0 {
+        stats.packets_received = reception.received();
+        stats.packets_lost = reception.lost();
     }
     stats
 }

@@ -32,7 +32,7 @@ impl AnswerProvider for CustomerAnswers {
                 service
                     .state()
                     .legs
-                    .get(&offer.connection_id)
+                    .get(&offer.peer_connection_id)
                     .map(|l| Arc::clone(&l.peer))
             })
             .flatten();

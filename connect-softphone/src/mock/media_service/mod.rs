@@ -18,8 +18,13 @@
 //! media.attach(&sim, &server);
 //! # Ok(()) }
 //! ```
+//!
+//! [`SimMediaService::builder`] starts it with a custom secret or with network impairment on
+//! the agent's media path ([`SimMediaServiceBuilder::impairment`]): the agent then reaches
+//! the TURN server through an impairment relay, so both directions of its audio cross it once.
 
 mod answers;
+mod builder;
 mod echo;
 mod leg;
 mod script;
@@ -30,12 +35,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use connect_core::mock::{SimInstance, SimServer, TurnConfig};
 use tokio::sync::broadcast;
 
+pub use builder::SimMediaServiceBuilder;
 pub use script::{CustomerAudio, CustomerScript};
 
+use super::impairment::{Impairment, ImpairmentError, ImpairmentRelay, ImpairmentStats};
 use super::sim_signaling::{SeenRequest, SimSignaling};
 use super::turn::{SimTurnError, SimTurnServer};
 use crate::audio::MemorySink;
-use crate::media::WebRtcEngine;
+use crate::media::{MediaStats, WebRtcEngine};
 use leg::Leg;
 
 /// The default shared secret of the embedded TURN server.
@@ -101,12 +108,15 @@ impl std::fmt::Debug for SimMediaService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimMediaService")
             .field("turn", &self.inner.turn)
+            .field("impairment", &self.inner.relay)
             .finish_non_exhaustive()
     }
 }
 
 struct Inner {
     turn: SimTurnServer,
+    /// The relay in front of `turn` on the agent's path, when impaired.
+    relay: Option<ImpairmentRelay>,
     secret: String,
     engine: WebRtcEngine,
     signaling: SimSignaling,
@@ -135,24 +145,40 @@ impl SimMediaService {
 
     /// Starts with this TURN shared secret.
     pub async fn start_with_secret(secret: &str) -> Result<Self, SimTurnError> {
-        let turn = SimTurnServer::start(secret).await?;
+        Self::builder().secret(secret).start().await
+    }
+
+    /// A builder, for a service with a custom secret or an impaired agent path.
+    pub fn builder() -> SimMediaServiceBuilder {
+        SimMediaServiceBuilder::default()
+    }
+
+    /// Wraps a started TURN server (and its impairment relay) into the service.
+    fn from_parts(turn: SimTurnServer, relay: Option<ImpairmentRelay>, secret: &str) -> Self {
         let (events, _) = broadcast::channel(256);
         let inner = Arc::new_cyclic(|weak| Inner {
             turn,
+            relay,
             secret: secret.to_owned(),
             engine: WebRtcEngine::new(),
             signaling: SimSignaling::new(Arc::new(answers::CustomerAnswers(weak.clone()))),
             events,
             state: Mutex::new(State::default()),
         });
-        Ok(Self { inner })
+        Self { inner }
     }
 
     /// The instance's TURN configuration: this service's relay and secret (give it to
-    /// `SimInstance::builder().turn(..)`).
+    /// `SimInstance::builder().turn(..)`). When the service was started with an impairment,
+    /// the URL is the impairment relay's, so the agent's media crosses it both ways while the
+    /// customer legs use the TURN server directly.
     pub fn turn_config(&self) -> TurnConfig {
+        let url = self.inner.turn.url().map(|direct| match &self.inner.relay {
+            Some(relay) => format!("turn:{}?transport=udp", relay.local_addr()),
+            None => direct,
+        });
         TurnConfig {
-            urls: self.inner.turn.url().into_iter().collect(),
+            urls: url.into_iter().collect(),
             secret: self.inner.secret.clone(),
             ttl_secs: CREDENTIAL_TTL_SECS,
             ..TurnConfig::default()
@@ -234,6 +260,21 @@ impl SimMediaService {
         &self.inner.turn
     }
 
+    /// What the impairment relay on the agent's path did so far (`None` when the service runs
+    /// without one).
+    pub fn impairment_stats(&self) -> Option<ImpairmentStats> {
+        self.inner.relay.as_ref().map(ImpairmentRelay::stats)
+    }
+
+    /// Changes the agent path's impairment from the next datagram on.
+    pub fn set_impairment(&self, impairment: Impairment) -> Result<(), ImpairmentError> {
+        self.inner
+            .relay
+            .as_ref()
+            .ok_or(ImpairmentError::NotEnabled)?
+            .set_impairment(impairment)
+    }
+
     /// The script of the calls to come.
     pub fn set_script(&self, script: CustomerScript) {
         self.state().script = script;
@@ -259,6 +300,24 @@ impl SimMediaService {
             .unwrap_or_default()
     }
 
+    /// The customer leg's media statistics for `contact_id` while its leg is up: its inbound
+    /// counters describe what the agent sends.
+    pub async fn customer_stats(&self, contact_id: &str) -> Option<MediaStats> {
+        let peer = self
+            .state()
+            .legs
+            .values()
+            .find(|leg| leg.contact.get() == contact_id)
+            .map(|leg| Arc::clone(&leg.peer))?;
+        match peer.stats().await {
+            Ok(stats) => Some(stats),
+            Err(error) => {
+                tracing::debug!(%error, %contact_id, "customer leg statistics unavailable");
+                None
+            }
+        }
+    }
+
     /// Customer legs up now.
     pub fn live_legs(&self) -> usize {
         self.state().legs.len()
@@ -269,11 +328,14 @@ impl SimMediaService {
         self.inner.events.subscribe()
     }
 
-    /// Closes every leg and stops the TURN server.
+    /// Closes every leg and stops the TURN server (and the impairment relay).
     pub async fn stop(&self) {
         let pcs: Vec<String> = self.state().legs.keys().cloned().collect();
         for pc in pcs {
             self.close_leg(&pc).await;
+        }
+        if let Some(relay) = &self.inner.relay {
+            relay.stop();
         }
         self.inner.turn.stop().await;
     }
