@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use connect_core::api::CtiMethod;
 use connect_core::metrics::ApiCallRecord;
+use connect_core::metrics::ApiLatencyRecorder;
 use connect_core::model::Timestamp;
 use connect_softphone::sinks::{
     CqmVersion, HttpJsonSink, SinkAuth, SpoolConfig, StatsEvents, StatsHub, StatsSink,
+    API_LATENCY_WINDOW,
 };
 use connect_softphone::stats::*;
 
@@ -184,6 +186,40 @@ async fn batches_arrive_with_the_solutions_bodies() {
     assert_eq!(samples[1]["error5xx"], 1);
     assert_eq!(samples[1]["fault"], 1);
     assert_eq!(hub.health().sink_errors, 0);
+    hub.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_clients_api_calls_are_posted_every_window() {
+    let server = Recorder::start().await;
+    let clock = SteppedClock::new(T0);
+    let (hub, _events) = hub_with(&server, &clock, SpoolConfig::default()).await;
+    let recorder = ApiLatencyRecorder::default();
+    let feed = hub.forward_api_latency(&recorder, "jdoe", API_LATENCY_WINDOW);
+    let at = Timestamp::from_millis(T0);
+    recorder.record(ApiCallRecord::success(
+        CtiMethod::AcceptContact,
+        40,
+        200,
+        at,
+    ));
+    recorder.record(ApiCallRecord::success(
+        CtiMethod::GetAgentSnapshot,
+        29_000,
+        200,
+        at,
+    ));
+    clock.advance_when_sleeping(API_LATENCY_WINDOW).await;
+    hub.wait_until(|s| s[0].delivered == 2).await;
+    let body = server.accepted()[0].json();
+    assert_eq!(server.accepted()[0].path, "/prod/apimetrics");
+    assert_eq!(body["agent"], "jdoe");
+    let samples = body["API_METRIC"].as_array().expect("list");
+    assert_eq!(samples[0]["name"], "acceptContact");
+    assert_eq!(samples[0]["time"], 40);
+    assert_eq!(samples[1]["name"], "getAgentSnapshot");
+    assert_eq!(samples[1]["longPoll"], true, "kept out of the averages");
+    feed.abort();
     hub.shutdown().await;
 }
 

@@ -169,6 +169,11 @@ impl StatsHub {
         self.dispatch(records);
     }
 
+    /// The clock the hub's retries and batches run on.
+    pub(super) fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.inner.clock)
+    }
+
     /// Counts a tick whose media stats could not be read.
     pub fn count_stats_error(&self) {
         add(&self.inner.shared.counters.stats_errors, 1);

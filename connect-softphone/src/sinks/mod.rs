@@ -5,6 +5,7 @@
 //! full-jitter retries. Sink failures are logged and counted ([`MonitoringHealth`]); they
 //! never reach a call.
 
+mod api_feed;
 pub mod cqm;
 mod cti;
 mod elastic;
@@ -17,6 +18,7 @@ mod sink;
 mod spool;
 mod worker;
 
+pub use api_feed::API_LATENCY_WINDOW;
 pub use cqm::CqmVersion;
 pub use cti::CtiSink;
 pub use elastic::{

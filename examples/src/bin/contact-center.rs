@@ -26,7 +26,7 @@ use connect_examples::tally::{Tally, TallySnapshot};
 use connect_examples::voice::{watch_customers, AgentPhone, CallLedger, VoiceFigures};
 use connect_softphone::mock::impairment::Impairment;
 use connect_softphone::mock::media_service::{CustomerAudio, CustomerScript, SimMediaService};
-use connect_softphone::sinks::{CtiSink, HttpJsonSink, StatsHub, StatsSink};
+use connect_softphone::sinks::{CtiSink, HttpJsonSink, StatsHub, StatsSink, API_LATENCY_WINDOW};
 
 /// Command-line options.
 #[derive(Debug, Parser)]
@@ -176,6 +176,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .allow_insecure_loopback(true)
                     .connect()
                     .await?;
+                let latency = api.latency().clone();
                 let (session, events) = AgentSession::builder(api)
                     .websocket(websocket, ws_events)
                     .clock(Arc::clone(&clock))
@@ -187,6 +188,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         hub = hub.sink(Arc::clone(sink));
                     }
                     let (hub, _) = hub.start().await;
+                    // The agent's CTI calls, timed, as `apimetric` records every 30 s.
+                    hub.forward_api_latency(&latency, &login, API_LATENCY_WINDOW);
                     let agent_phone = AgentPhone {
                         agent_seed: AGENT_VOICES + n as u64,
                         customer_seed: CUSTOMER_VOICE,
