@@ -136,6 +136,45 @@ async fn audio_crosses_both_ways_and_the_customer_hangs_up() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_over_the_direct_signaling_socket_carries_audio_both_ways() {
+    let mut rig = Rig::start(Options {
+        direct_signaling: true,
+        ..Options::default()
+    })
+    .await;
+    let contact_id = rig.call_in();
+    let connection_id = rig.started(&contact_id).await;
+    rig.media_both_ways(&contact_id, Instant::now()).await;
+    rig.accept_until_connected(&contact_id).await;
+    assert!(has_tone(
+        &next_samples(&rig.agent_heard(&contact_id), SECOND / 2).await,
+        CUSTOMER_TONE
+    ));
+    let recording = rig.media.recording(&contact_id).expect("recording");
+    assert!(has_tone(
+        &next_samples(&recording, SECOND / 2).await,
+        AGENT_TONE
+    ));
+    // The call's invite went over a direct socket opened with a call id and a token.
+    let journal = rig.media.signaling().journal();
+    let connect = journal
+        .iter()
+        .find(|r| r.method == "connect")
+        .expect("a direct socket opened");
+    assert_ne!(connect.params["auth"], "");
+    assert!(journal
+        .iter()
+        .any(|r| r.method == "invite" && r.connection_id == connect.connection_id));
+    assert_eq!(rig.softphone.calls().await[0].connection_id, connection_id);
+    rig.sim
+        .control()
+        .hang_up(&contact_id)
+        .expect("customer hangs up");
+    rig.ended(&contact_id).await;
+    rig.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_agent_hangs_up_and_the_next_call_opens_a_fresh_microphone() {
     let mut rig = Rig::start(Options::default()).await;
     for round in 1..=2 {

@@ -16,6 +16,7 @@ use super::ids::base64_std;
 /// let turn = TurnConfig::default();
 /// assert_eq!(turn.urls[0], "turn:127.0.0.1:3478?transport=udp");
 /// assert_eq!(turn.signaling_endpoint, "/LilyRTC");
+/// assert!(turn.use_web_socket_provider);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TurnConfig {
@@ -27,6 +28,9 @@ pub struct TurnConfig {
     pub ttl_secs: i64,
     /// `signalingEndpoint` of `callConfigJson` (`/LilyRTC` or a `wss://` URL).
     pub signaling_endpoint: String,
+    /// `useWebSocketProvider` of `callConfigJson`: signal over the CCP WebSocket
+    /// (`aws/softphone`) rather than directly to `signaling_endpoint`.
+    pub use_web_socket_provider: bool,
 }
 
 impl Default for TurnConfig {
@@ -39,6 +43,7 @@ impl Default for TurnConfig {
             secret: "sim-turn-secret".to_owned(),
             ttl_secs: 4 * 3600,
             signaling_endpoint: "/LilyRTC".to_owned(),
+            use_web_socket_provider: true,
         }
     }
 }

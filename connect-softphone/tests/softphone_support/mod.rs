@@ -52,6 +52,8 @@ pub struct Options {
     pub impairment: Option<Impairment>,
     /// The seed of the impairment's random draws (none: the service's default).
     pub impairment_seed: Option<u64>,
+    /// The agent signals over the direct `/LilyRTC` WebSocket, not `aws/softphone`.
+    pub direct_signaling: bool,
 }
 
 impl Default for Options {
@@ -64,6 +66,7 @@ impl Default for Options {
             auto_accept: false,
             impairment: None,
             impairment_seed: None,
+            direct_signaling: false,
         }
     }
 }
@@ -153,6 +156,9 @@ impl Rig {
         }
         if let Some(seed) = options.impairment_seed {
             media = media.impairment_seed(seed);
+        }
+        if options.direct_signaling {
+            media = media.direct_signaling();
         }
         let media = media.start().await.expect("media service");
         media.set_script(options.script);

@@ -111,7 +111,7 @@ impl SimEngine {
                 "username": turn_username,
                 "credential": turn_credential,
             }],
-            "useWebSocketProvider": true,
+            "useWebSocketProvider": turn.use_web_socket_provider,
         });
         Some(SoftphoneMediaInfo {
             call_type: Some(CallType::AudioOnly),

@@ -28,6 +28,7 @@ pub struct SimMediaServiceBuilder {
     secret: String,
     impairment: Option<Impairment>,
     seed: u64,
+    direct_signaling: bool,
 }
 
 impl Default for SimMediaServiceBuilder {
@@ -36,6 +37,7 @@ impl Default for SimMediaServiceBuilder {
             secret: SIM_TURN_SECRET.to_owned(),
             impairment: None,
             seed: DEFAULT_IMPAIRMENT_SEED,
+            direct_signaling: false,
         }
     }
 }
@@ -72,6 +74,14 @@ impl SimMediaServiceBuilder {
         self
     }
 
+    /// Serves the direct `/LilyRTC` WebSocket as well, and tells the agent to signal there
+    /// (`callConfigJson` with `useWebSocketProvider: false` and the endpoint's `ws://` URL)
+    /// rather than over the CCP WebSocket.
+    pub fn direct_signaling(mut self) -> Self {
+        self.direct_signaling = true;
+        self
+    }
+
     /// Starts the TURN server, the impairment relay if asked for, and the service.
     pub async fn start(self) -> Result<SimMediaService, SimTurnError> {
         let turn = SimTurnServer::start(self.secret.clone()).await?;
@@ -87,6 +97,10 @@ impl SimMediaServiceBuilder {
             }
             _ => None,
         };
-        Ok(SimMediaService::from_parts(turn, relay, &self.secret))
+        let service = SimMediaService::from_parts(turn, relay, &self.secret);
+        if self.direct_signaling {
+            service.serve_direct().await?;
+        }
+        Ok(service)
     }
 }

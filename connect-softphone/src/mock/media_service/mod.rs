@@ -39,7 +39,7 @@ pub use builder::SimMediaServiceBuilder;
 pub use script::{CustomerAudio, CustomerScript};
 
 use super::impairment::{Impairment, ImpairmentError, ImpairmentRelay, ImpairmentStats};
-use super::sim_signaling::{SeenRequest, SimSignaling};
+use super::sim_signaling::{DirectEndpoint, SeenRequest, SimSignaling};
 use super::turn::{SimTurnError, SimTurnServer};
 use crate::audio::MemorySink;
 use crate::media::{MediaStats, WebRtcEngine};
@@ -120,6 +120,8 @@ struct Inner {
     secret: String,
     engine: WebRtcEngine,
     signaling: SimSignaling,
+    /// The direct `/LilyRTC` endpoint, when the agent signals there.
+    direct: std::sync::OnceLock<DirectEndpoint>,
     events: broadcast::Sender<MediaServiceEvent>,
     state: Mutex<State>,
 }
@@ -162,6 +164,7 @@ impl SimMediaService {
             secret: secret.to_owned(),
             engine: WebRtcEngine::new(),
             signaling: SimSignaling::new(Arc::new(answers::CustomerAnswers(weak.clone()))),
+            direct: std::sync::OnceLock::new(),
             events,
             state: Mutex::new(State::default()),
         });
@@ -177,12 +180,31 @@ impl SimMediaService {
             Some(relay) => format!("turn:{}?transport=udp", relay.local_addr()),
             None => direct,
         });
-        TurnConfig {
+        let mut config = TurnConfig {
             urls: url.into_iter().collect(),
             secret: self.inner.secret.clone(),
             ttl_secs: CREDENTIAL_TTL_SECS,
             ..TurnConfig::default()
+        };
+        if let Some(direct) = self.inner.direct.get() {
+            config.signaling_endpoint = direct.url();
+            config.use_web_socket_provider = false;
         }
+        config
+    }
+
+    /// Starts the direct `/LilyRTC` endpoint the agent is then told to use.
+    async fn serve_direct(&self) -> std::io::Result<()> {
+        let endpoint = self.inner.signaling.serve_direct().await?;
+        tracing::info!(url = %endpoint.url(), "direct softphone signaling served");
+        let _ = self.inner.direct.set(endpoint);
+        Ok(())
+    }
+
+    /// The direct `/LilyRTC` endpoint, when the service was built with
+    /// [`direct_signaling`](SimMediaServiceBuilder::direct_signaling).
+    pub fn direct_endpoint(&self) -> Option<&DirectEndpoint> {
+        self.inner.direct.get()
     }
 
     /// Serves `aws/softphone` on `server`; scripted hang-ups go to `instance`.
