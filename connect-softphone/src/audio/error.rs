@@ -20,6 +20,15 @@ pub enum AudioError {
     /// A capture or playout device failed or went away.
     #[error("audio device error: {0}")]
     Device(String),
+    /// No audio device has this id (it was unplugged, or the id is wrong).
+    #[error("no audio device with id {0:?}")]
+    NoSuchDevice(String),
+    /// The device exists but cannot be opened now: busy, in use by another program, or gone.
+    #[error("audio device unavailable: {0}")]
+    DeviceUnavailable(String),
+    /// The device offers no sample format or configuration the SDK can use.
+    #[error("unsupported audio format: {0}")]
+    UnsupportedFormat(String),
     /// The other end of a channel source or sink is gone.
     #[error("audio channel closed")]
     Closed,
@@ -32,6 +41,21 @@ impl AudioError {
     /// Whether the stream is over for good because the other end went away.
     pub fn is_closed(&self) -> bool {
         matches!(self, Self::Closed)
+    }
+
+    /// Whether a device could not be opened: unknown id, busy or gone, or no usable format.
+    ///
+    /// ```
+    /// use connect_softphone::audio::AudioError;
+    ///
+    /// assert!(AudioError::NoSuchDevice("usb-headset".into()).is_device_unavailable());
+    /// assert!(!AudioError::Closed.is_device_unavailable());
+    /// ```
+    pub fn is_device_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::NoSuchDevice(_) | Self::DeviceUnavailable(_) | Self::UnsupportedFormat(_)
+        )
     }
 
     /// Whether the caller passed something unusable (as opposed to a failure of the I/O).

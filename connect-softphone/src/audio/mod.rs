@@ -8,6 +8,8 @@
 mod channel;
 mod codec;
 mod codecs;
+#[cfg(all(feature = "devices", not(target_arch = "wasm32")))]
+pub mod devices;
 mod dsp;
 mod dtmf;
 mod error;

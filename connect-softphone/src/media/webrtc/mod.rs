@@ -6,6 +6,7 @@ mod engine;
 mod handler;
 mod loss;
 mod peer;
+mod playout;
 mod receive;
 mod runtime;
 mod send;
