@@ -48,6 +48,11 @@ async fn a_call_is_sampled_summarised_and_reported_to_connect() {
     );
     assert!(summary.audio_output.packets >= 50, "{summary:?}");
     assert_eq!(summary.audio_input.lost, 0, "loopback loses nothing");
+    let buffered = summary
+        .audio_input
+        .jitter_buffer_ms
+        .expect("the jitter buffer's delay is measured");
+    assert!(buffered > 0.0, "{summary:?}");
     let mos = summary.mos.expect("MOS once the RTT is known");
     assert!(mos >= 4.2, "clean loopback call: MOS {mos}");
     assert_eq!(summary.grade, Grade::Good, "{summary:?}");
