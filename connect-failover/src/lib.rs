@@ -13,6 +13,8 @@
 //! - [`FailoverCoordinator`]: the driver over the regional sessions.
 //! - `mock` (feature `mock`, native only): two simulated regions behind a traffic-distribution
 //!   control.
+//! - [`softphone`] (feature `softphone`, native only): the softphone hand-over between
+//!   regions, a [`MediaHandoverHook`] over one softphone per region.
 //!
 //! ```
 //! use connect_core::model::Timestamp;
@@ -37,6 +39,8 @@ pub mod mock;
 mod region;
 mod retry;
 mod runtime;
+#[cfg(all(feature = "softphone", not(target_arch = "wasm32")))]
+pub mod softphone;
 pub mod source;
 
 pub use coordinator::{map_desired_state, DesiredState};

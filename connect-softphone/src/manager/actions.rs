@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use connect_core::api::CreateTransportRequest;
-use connect_core::model::Timestamp;
+use connect_core::api::{CreateTransportRequest, CtiApi};
+use connect_core::model::{IceServer, Timestamp};
 use serde_json::Value;
 
 use super::driver::{Driver, Input};
@@ -72,20 +72,29 @@ impl Driver {
         }
     }
 
-    /// `CreateTransport` softphone, within `timeout`.
-    fn fetch_credentials(&self, pc: PcId, purpose: CredentialPurpose, timeout: Duration) {
-        let api = Arc::clone(&self.api);
-        let request =
-            CreateTransportRequest::softphone(self.machine.config().softphone_client_id.clone());
+    /// `CreateTransport` softphone, within `timeout`; a cross-region check is answered at once
+    /// with pre-warmed credentials when there are fresh ones.
+    fn fetch_credentials(&mut self, pc: PcId, purpose: CredentialPurpose, timeout: Duration) {
         let inputs = self.inputs.clone();
+        if purpose == CredentialPurpose::CrossRegionProbe {
+            let now = self.now();
+            if let Some(servers) = self.take_prewarmed(now) {
+                tracing::info!(pc = pc.0, "pre-warmed TURN credentials used");
+                let _ = inputs.send(Input::Credentials {
+                    pc,
+                    purpose,
+                    result: Ok(servers),
+                });
+                return;
+            }
+        }
+        let fetch = fetch_turn(
+            Arc::clone(&self.api),
+            self.machine.config().softphone_client_id.clone(),
+            timeout,
+        );
         tokio::spawn(async move {
-            let result = match tokio::time::timeout(timeout, api.create_transport(request)).await {
-                Ok(Ok(response)) => api_ice_servers(&response).ok_or_else(|| {
-                    "CreateTransport answered without softphoneTransport".to_owned()
-                }),
-                Ok(Err(error)) => Err(error.to_string()),
-                Err(_) => Err(format!("CreateTransport gave no answer within {timeout:?}")),
-            };
+            let result = fetch.await;
             if let Err(error) = &result {
                 tracing::warn!(%error, ?purpose, "softphone credentials not fetched");
             }
@@ -172,5 +181,21 @@ impl Driver {
             }
             Err(reason) => self.machine.channel_down(now, pc, &reason),
         }
+    }
+}
+
+/// `CreateTransport` softphone for `client_id` through `api`, within `timeout`: the TURN
+/// servers, or why not.
+pub(super) async fn fetch_turn(
+    api: Arc<dyn CtiApi>,
+    client_id: String,
+    timeout: Duration,
+) -> Result<Vec<IceServer>, String> {
+    let request = CreateTransportRequest::softphone(client_id);
+    match tokio::time::timeout(timeout, api.create_transport(request)).await {
+        Ok(Ok(response)) => api_ice_servers(&response)
+            .ok_or_else(|| "CreateTransport answered without softphoneTransport".to_owned()),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err(format!("CreateTransport gave no answer within {timeout:?}")),
     }
 }

@@ -209,6 +209,7 @@ impl SoftphoneManagerBuilder {
             inputs,
             events: events.clone(),
             quality: Quality::new(hub.clone(), self.sampler, self.session.clone()),
+            prewarmed: None,
         };
         let streams = Streams {
             commands: command_rx,

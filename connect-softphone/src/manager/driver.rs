@@ -19,6 +19,7 @@ use super::peers::{PcMedia, PeerInput};
 use super::quality::{Quality, Reading};
 use super::trigger::Trigger;
 use super::types::{CallInfo, SinkFactory, SourceFactory};
+use super::warm::Prewarmed;
 use super::SoftphoneManagerError;
 use crate::audio::AudioSource;
 use crate::media::{MediaEngine, MediaPeer, PeerConfig};
@@ -53,6 +54,12 @@ pub(super) enum Command {
         factory: SourceFactory,
         reply: Reply<()>,
     },
+    Prewarm {
+        reply: Reply<Result<Vec<String>, SoftphoneManagerError>>,
+    },
+    ReleaseIdle {
+        reply: Reply<Result<usize, SoftphoneManagerError>>,
+    },
     Shutdown {
         reply: Reply<()>,
     },
@@ -75,6 +82,8 @@ pub(super) enum Input {
     },
     /// News from a direct signaling socket.
     Direct(PcId, TransportEvent),
+    /// Pre-warmed TURN credentials arrived (`SoftphoneManager::prewarm`).
+    Prewarmed(Vec<connect_core::model::IceServer>),
     /// The media counters of the sampled calls, read at `at`.
     Stats {
         at: Timestamp,
@@ -113,6 +122,8 @@ pub(super) struct Driver {
     pub(super) events: broadcast::Sender<SoftphoneEvent>,
     /// Call-quality sampling of the talking calls.
     pub(super) quality: Quality,
+    /// TURN credentials fetched ahead of the next call.
+    pub(super) prewarmed: Option<Prewarmed>,
 }
 
 /// The streams the driver reads.
@@ -243,6 +254,10 @@ impl Driver {
                 self.set_microphone(factory);
                 let _ = reply.send(());
             }
+            Command::Prewarm { reply } => self.prewarm(reply),
+            Command::ReleaseIdle { reply } => {
+                let _ = reply.send(self.release_idle(now));
+            }
             Command::Shutdown { .. } => {} // handled by the loop
         }
     }
@@ -269,6 +284,7 @@ impl Driver {
             } => self.machine.credentials_fetched(now, pc, purpose, result),
             Input::DirectOpened { pc, result } => self.direct_opened(now, pc, result),
             Input::Direct(pc, event) => self.signaling_event(Some(pc), event),
+            Input::Prewarmed(servers) => self.store_prewarmed(now, servers),
             Input::Stats { at, readings } => self.stats_read(at, readings),
         }
     }

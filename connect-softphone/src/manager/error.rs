@@ -41,6 +41,15 @@ pub enum SoftphoneManagerError {
     /// The media engine failed.
     #[error("media: {0}")]
     Media(#[from] MediaError),
+    /// TURN credentials could not be fetched (`CreateTransport` softphone failed or timed out).
+    #[error("TURN credentials not fetched: {0}")]
+    Credentials(String),
+    /// Calls are live, so their peer connections stay up.
+    #[error("{count} softphone call(s) still live")]
+    CallsActive {
+        /// How many calls are live.
+        count: usize,
+    },
     /// The manager has shut down.
     #[error("the softphone manager has stopped")]
     Stopped,
@@ -55,7 +64,7 @@ impl SoftphoneManagerError {
     /// Trying again later may succeed (media still setting up, a retryable CTI error).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::NoMedia { .. } => true,
+            Self::NoMedia { .. } | Self::Credentials(_) | Self::CallsActive { .. } => true,
             Self::Cti(e) => e.is_retryable(),
             Self::Media(e) => e.is_retryable(),
             _ => false,

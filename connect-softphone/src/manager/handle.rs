@@ -137,7 +137,7 @@ impl SoftphoneManager {
         self.inner.dtmf_mode
     }
 
-    async fn ask<T>(
+    pub(super) async fn ask<T>(
         &self,
         command: impl FnOnce(Reply<T>) -> Command,
     ) -> Result<T, SoftphoneManagerError> {

@@ -8,7 +8,8 @@
 //! - pure rules: the session trigger (`trigger`), the conversions between the wire and media
 //!   types (`convert`);
 //! - the driver: one task per manager (`driver`, `actions`, `peers`, `quality` for the 1 s
-//!   call-quality sampling into the [`StatsHub`](crate::sinks::StatsHub)) and the cheap
+//!   call-quality sampling into the [`StatsHub`](crate::sinks::StatsHub), `warm` for TURN
+//!   credentials fetched ahead of a call and idle peer connections let go) and the cheap
 //!   handle ([`SoftphoneManager`]).
 
 mod actions;
@@ -24,6 +25,7 @@ mod quality;
 mod sink;
 mod trigger;
 mod types;
+mod warm;
 
 pub use builder::SoftphoneManagerBuilder;
 pub use error::SoftphoneManagerError;

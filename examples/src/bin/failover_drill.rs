@@ -1,25 +1,40 @@
 //! A failover drill on two simulated regions: an agent on a live call in `us-east-1` is moved
 //! to `us-west-2` by a soft traffic-distribution change; the drill measures detection and
 //! switch times, checks that no offer was lost and no live call was dropped, and prints one
-//! line.
+//! line. Each region has its own media service (TURN relay, softphone signaling, customer
+//! legs) and the agent a softphone per region, handed over by the coordinator: the live call
+//! carries a speech-like voice both ways through the failover, and the first call in the new
+//! region does too.
 //!
 //! ```text
 //! cargo run -p connect-examples --bin failover_drill -- --json
 //! ```
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use clap::Parser;
+use connect_core::auth::StaticToken;
 use connect_core::events::{AgentEvent, ContactEventKind};
+use connect_core::http::HttpCti;
 use connect_core::mock::{ContactSpec, JournalEvent};
 use connect_core::model::Timestamp;
+use connect_core::session::AgentSession;
+use connect_core::ws::{WsManager, WsUrlSource};
 use connect_failover::mock::SimTwoRegions;
+use connect_failover::softphone::{HandoverStep, SoftphoneHandover};
 use connect_failover::{
     FailoverCoordinator, FailoverEvent, FailoverEvents, PresignedUrlPoller, RegionEvent,
     RegionEvents,
 };
+use connect_softphone::audio::{level_dbov, AudioSink, AudioSource, MemorySink, SpeechLikeSource};
+use connect_softphone::manager::{SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
+use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::mock::media_service::{MediaServiceEvent, SimMediaService};
 use serde_json::json;
+use tokio::sync::broadcast;
 
 const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
@@ -33,8 +48,12 @@ const WEST: &str = "us-west-2";
                   distribution group then moves the agent to us-west-2. Reports detection_ms \
                   (TDG change to Detected), switch_ms (after-contact work cleared to the agent \
                   routable in us-west-2), offers_lost, calls_dropped and live_call_survived. \
-                  The live call is signalling only: real audio on it is not measured yet (it \
-                  will be once the softphone hand-over is wired in)."
+                  Each region has its own media service and softphone: the live call carries a \
+                  speech-like voice both ways; live_call_audio_ms is the agent's voice the \
+                  customer heard from Detected to the hang-up, live_call_audio_dbov its level, \
+                  new_region_call_audio whether the first call in us-west-2 carried audio both \
+                  ways, new_region_turn_own whether its TURN credentials and relay were \
+                  us-west-2's own."
 )]
 struct Options {
     /// Print one JSON line instead of a human summary.
@@ -43,8 +62,9 @@ struct Options {
     /// Interval of the agent-discovery poller, in ms.
     #[arg(long, default_value_t = 2_000)]
     poll_ms: u64,
-    /// How long the customer talks before hanging up, in ms.
-    #[arg(long, default_value_t = 3_000)]
+    /// How long the customer talks before hanging up, in ms (from the call's answer; the
+    /// failover starts once audio flows both ways).
+    #[arg(long, default_value_t = 8_000)]
     talk_ms: u64,
 }
 
@@ -103,8 +123,8 @@ fn is_contact(event: &RegionEvent, region: &str, id: &str, kind: ContactEventKin
         && matches!(&event.event, AgentEvent::Contact(c) if c.contact_id == id && c.kind == kind)
 }
 
-// One thread is enough for a drill, and keeps its timings free of cross-thread wake-up jitter.
-#[tokio::main(flavor = "current_thread")]
+// Two threads: the calls' audio (Opus, SRTP, the TURN relays) runs next to the drill.
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::parse();
     let report = drill(&options).await?;
@@ -119,9 +139,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     let sim = SimTwoRegions::builder().start().await?;
     let clock = sim.clock();
+    let mut east_phone = RegionPhone::start(&sim, EAST, AGENT_VOICE).await?;
+    let mut west_phone = RegionPhone::start(&sim, WEST, AGENT_VOICE).await?;
+    let handover = Arc::new(
+        SoftphoneHandover::new()
+            .region(EAST, east_phone.softphone.clone())
+            .region(WEST, west_phone.softphone.clone()),
+    );
+    let mut steps = handover.subscribe();
     let mut builder = FailoverCoordinator::builder()
         .clock(clock.clone())
-        .source(PresignedUrlPoller::default().interval(Duration::from_millis(options.poll_ms)));
+        .source(PresignedUrlPoller::default().interval(Duration::from_millis(options.poll_ms)))
+        .media_hook(handover);
     for region in sim.region_configs("agent1")? {
         builder = builder.region(region);
     }
@@ -134,7 +163,7 @@ async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::erro
     let east = &sim.region(EAST).ok_or("no east region")?.instance;
     let west = &sim.region(WEST).ok_or("no west region")?.instance;
 
-    // A live call in the active region.
+    // A live call in the active region, with audio both ways.
     let talk = Duration::from_millis(options.talk_ms);
     let call = east
         .control()
@@ -159,6 +188,7 @@ async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::erro
         let states = east.journal().contact_states(&call);
         return Err(format!("{error} (the simulator recorded {states:?})").into());
     }
+    east_phone.audio_both_ways(&call).await?;
 
     // T0: the traffic distribution group moves the agent (soft).
     let t0 = clock.now();
@@ -168,12 +198,18 @@ async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::erro
     })
     .await?;
     let td = clock.now();
+    let customer_heard = east_phone.media.recording(&call).ok_or("no customer leg")?;
+    let heard_at_detected = customer_heard.len_samples();
 
-    // The call runs to its end; the agent clears after-contact work.
+    // The call runs to its end, its audio flowing; the agent clears after-contact work.
     contact_event(&mut events, &mut inits, "after-contact work", |e| {
         is_contact(e, EAST, &call, ContactEventKind::Acw)
     })
     .await?;
+    east_phone.ended(&call).await?;
+    let after_detected = customer_heard
+        .samples()
+        .split_off(heard_at_detected.min(customer_heard.len_samples()));
     east_session
         .contact(&call)
         .ok_or("call gone")?
@@ -205,12 +241,38 @@ async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::erro
         + u32::from(surfaced(&call) != 1)
         + u32::from(surfaced(&stray) != 0);
 
+    // The first call in the new region: audio both ways, on that region's relay.
+    let east_allocations = east_phone.allocations();
+    coordinator
+        .session(WEST)
+        .ok_or("no west session")?
+        .contact(&fresh)
+        .ok_or("new call gone")?
+        .accept()
+        .await?;
+    let new_region_call_audio = west_phone.talks_both_ways(&fresh).await.is_ok();
+    let west_fetched_turn = west.journal().events().iter().any(|e| {
+        matches!(e, JournalEvent::Recorded { method: "createTransport", payload, .. }
+            if payload["transportType"] == "softphone")
+    });
+    let new_region_turn_own = west_fetched_turn
+        && west_phone.allocations() > 0
+        && east_phone.allocations() == east_allocations;
+    west.control().hang_up(&fresh)?;
+    west_phone.ended(&fresh).await?;
+
     let journal = east.journal();
     let customer_ended = journal.events().iter().any(
         |e| matches!(e, JournalEvent::CustomerLeft { contact, how: "hang_up" } if *contact == call),
     );
     let calls_dropped = u32::from(!customer_ended);
+    let mut handover_steps = Vec::new();
+    while let Ok(step) = steps.try_recv() {
+        handover_steps.push(describe(&step));
+    }
     coordinator.shutdown().await;
+    east_phone.stop().await;
+    west_phone.stop().await;
     sim.shutdown().await;
     Ok(json!({
         "scenario": "soft_live_call",
@@ -220,7 +282,193 @@ async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::erro
         "offers_lost": offers_lost,
         "calls_dropped": calls_dropped,
         "live_call_survived": customer_ended && surfaced(&call) == 1,
+        "live_call_audio_ms": after_detected.len() / SAMPLES_PER_MS,
+        "live_call_audio_dbov": (level_dbov(&after_detected) * 10.0).round() / 10.0,
+        "new_region_call_audio": new_region_call_audio,
+        "new_region_turn_own": new_region_turn_own,
+        "handover_steps": handover_steps,
     }))
+}
+
+/// The seed of the agent's speech-like voice.
+const AGENT_VOICE: u64 = 7;
+
+/// 48 kHz audio.
+const SAMPLES_PER_MS: usize = 48;
+
+/// The quietest level still counted as the agent's voice (digital silence is −200 dBov).
+const VOICE_FLOOR_DBOV: f64 = -50.0;
+
+/// A hand-over step in one line.
+fn describe(step: &HandoverStep) -> String {
+    match step {
+        HandoverStep::Prewarmed { region, turn_urls } => {
+            format!("{region}: pre-warmed ({} TURN URL(s))", turn_urls.len())
+        }
+        HandoverStep::HungUp {
+            region,
+            contact_ids,
+        } => format!("{region}: hung up {} call(s)", contact_ids.len()),
+        HandoverStep::Released {
+            region,
+            peer_connections,
+        } => format!("{region}: released {peer_connections} peer connection(s)"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The agent's softphone in one region: the region's own media service (TURN relay,
+/// `aws/softphone` signaling, customer legs), an agent session with its CCP WebSocket and a
+/// softphone talking with a speech-like voice and recording what it hears.
+struct RegionPhone {
+    media: SimMediaService,
+    session: AgentSession,
+    softphone: SoftphoneManager,
+    events: SoftphoneEvents,
+    customer: broadcast::Receiver<MediaServiceEvent>,
+    heard: Arc<Mutex<HashMap<String, MemorySink>>>,
+}
+
+impl RegionPhone {
+    async fn start(
+        sim: &SimTwoRegions,
+        region: &str,
+        voice: u64,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let sim_region = sim.region(region).ok_or("no such region")?;
+        let media = SimMediaService::start().await?;
+        let turn = media.turn_config();
+        sim_region
+            .instance
+            .with_engine(|engine| engine.settings_mut().turn = turn);
+        media.attach(&sim_region.instance, &sim_region.server);
+        let token = sim_region.instance.issue_token("agent1")?;
+        let api = HttpCti::builder(sim_region.server.url())
+            .auth(Arc::new(StaticToken::new(token.auth_token)))
+            .clock(sim.clock())
+            .build()?;
+        let source: Arc<dyn WsUrlSource> = Arc::new(api.clone());
+        let (websocket, ws_events) = WsManager::builder(source)
+            .allow_insecure_loopback(true)
+            .connect()
+            .await?;
+        let (session, _) = AgentSession::builder(api)
+            .region(region)
+            .websocket(websocket, ws_events)
+            .connect()
+            .await?;
+        let heard: Arc<Mutex<HashMap<String, MemorySink>>> = Arc::default();
+        let sinks = Arc::clone(&heard);
+        let (softphone, events) = SoftphoneManager::builder(session.clone(), WebRtcEngine::new())
+            .peer_config(PeerConfig {
+                ice_policy: IcePolicy::Relay,
+                bind_addrs: vec!["127.0.0.1:0".to_owned()],
+                ..PeerConfig::default()
+            })
+            .source_factory(move |_call| {
+                Ok(Box::new(SpeechLikeSource::new(voice)) as Box<dyn AudioSource>)
+            })
+            .sink_factory(move |call| {
+                let sink = MemorySink::new();
+                sinks
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(call.contact_id.clone(), sink.clone());
+                Box::new(sink) as Box<dyn AudioSink>
+            })
+            .connect()
+            .await?;
+        let customer = media.subscribe();
+        Ok(Self {
+            media,
+            session,
+            softphone,
+            events,
+            customer,
+            heard,
+        })
+    }
+
+    /// Waits for the first audio at the agent and at the customer.
+    async fn audio_both_ways(&mut self, call: &str) -> Result<(), String> {
+        within("audio at the agent", async {
+            loop {
+                match self.events.recv().await? {
+                    SoftphoneEvent::MediaStarted { contact_id } if contact_id == call => {
+                        return Some(())
+                    }
+                    SoftphoneEvent::Ended { contact_id, .. } if contact_id == call => return None,
+                    _ => {}
+                }
+            }
+        })
+        .await?;
+        within("audio at the customer", async {
+            loop {
+                match self.customer.recv().await {
+                    Ok(MediaServiceEvent::FirstAudio { contact_id }) if contact_id == call => {
+                        return Some(())
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        })
+        .await
+    }
+
+    /// Audio both ways, then a second of voice heard on each side.
+    async fn talks_both_ways(&mut self, call: &str) -> Result<(), String> {
+        self.audio_both_ways(call).await?;
+        let agent = self
+            .heard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(call)
+            .cloned()
+            .ok_or("no agent recording")?;
+        let customer = self.media.recording(call).ok_or("no customer recording")?;
+        for (side, sink) in [("agent", agent), ("customer", customer)] {
+            let from = sink.len_samples();
+            let second = from + 1_000 * SAMPLES_PER_MS;
+            within(side, async {
+                sink.wait_for_samples(second).await;
+                Some(())
+            })
+            .await?;
+            let samples = sink.samples();
+            let level = level_dbov(samples.get(from..).unwrap_or_default());
+            if level < VOICE_FLOOR_DBOV {
+                return Err(format!("the {side} heard silence ({level:.1} dBov)"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the softphone call of `call` to end.
+    async fn ended(&mut self, call: &str) -> Result<(), String> {
+        within("the call's end", async {
+            loop {
+                if let SoftphoneEvent::Ended { contact_id, .. } = self.events.recv().await? {
+                    if contact_id == call {
+                        return Some(());
+                    }
+                }
+            }
+        })
+        .await
+    }
+
+    /// TURN allocations of the region's relay.
+    fn allocations(&self) -> u64 {
+        self.media.turn().stats().allocations
+    }
+
+    async fn stop(self) {
+        self.softphone.shutdown().await;
+        self.session.shutdown().await;
+        self.media.stop().await;
+    }
 }
 
 /// When the simulator last recorded agent1 in state `name`.
