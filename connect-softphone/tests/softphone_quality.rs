@@ -53,6 +53,9 @@ async fn a_call_is_sampled_summarised_and_reported_to_connect() {
         .jitter_buffer_ms
         .expect("the jitter buffer's delay is measured");
     assert!(buffered > 0.0, "{summary:?}");
+    // RTCP round trip on loopback: measured, and small.
+    let rtt = summary.rtt_ms_mean.expect("RTT measured");
+    assert!((0.0..50.0).contains(&rtt), "{summary:?}");
     let mos = summary.mos.expect("MOS once the RTT is known");
     assert!(mos >= 4.2, "clean loopback call: MOS {mos}");
     assert_eq!(summary.grade, Grade::Good, "{summary:?}");

@@ -84,8 +84,7 @@ impl MediaEngine for WebRtcEngine {
             sequence: random.next_u64() as u16,
             timestamp: random.next_u64() as u32,
         };
-        let (media, registry) =
-            setup::media(&config, numbering.ssrc, Arc::clone(&shared.reported_loss))?;
+        let (media, registry) = setup::media(&config, numbering.ssrc, Arc::clone(&shared.far_end))?;
         let runtime = Arc::new(DriverRuntime::new()?);
         let pc = PeerConnectionBuilder::new()
             .with_configuration(setup::configuration(&config.ice_servers, config.ice_policy))

@@ -3,8 +3,8 @@
 
 mod core;
 mod engine;
+mod far_end;
 mod handler;
-mod loss;
 mod peer;
 mod playout;
 mod receive;

@@ -126,7 +126,7 @@ pub(super) async fn run(
                 }
             },
         };
-        encoding.hint_loss(shared.reported_loss.percent());
+        encoding.hint_loss(shared.far_end.loss_percent());
         let frame = if shared.muted.load(Ordering::Relaxed) {
             AudioFrame::silence(frame.timestamp)
         } else {

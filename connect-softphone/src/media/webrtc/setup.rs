@@ -17,7 +17,7 @@ use webrtc::peer_connection::{
     RTCIceTransportPolicy, RTCRtcpMuxPolicy, SettingEngine, SettingEngineBuilder,
 };
 
-use super::loss::{LossObserver, ReportedLoss};
+use super::far_end::{FarEndReport, ReportObserver};
 use crate::media::{AudioCodec, IcePolicy, IceServer, MediaError, PeerConfig};
 
 /// Payload type of Opus (browser convention).
@@ -99,14 +99,14 @@ pub(super) fn offered_codecs(config: &PeerConfig) -> Vec<AudioCodec> {
 }
 
 /// Where the loss observer sits: next to the report interceptors, below the jitter buffer.
-const LOSS_OBSERVER_SLOT: usize = 10_500;
+const REPORT_OBSERVER_SLOT: usize = 10_500;
 
 /// Registers the codecs in offer order, the RTCP report interceptors and the observer of the
 /// loss the far end reports about the stream sent on `ssrc`.
 pub(super) fn media(
     config: &PeerConfig,
     ssrc: u32,
-    loss: Arc<ReportedLoss>,
+    loss: Arc<FarEndReport>,
 ) -> Result<(RtcMediaEngine, Registry), MediaError> {
     let codecs = offered_codecs(config);
     let mut engine = RtcMediaEngine::default();
@@ -138,8 +138,8 @@ pub(super) fn media(
         PT_TELEPHONE_EVENT_8K,
     )?;
     let registry = configure_rtcp_reports(Registry::new()).with(
-        Slot::from(LOSS_OBSERVER_SLOT),
-        LossObserver::new(ssrc, loss),
+        Slot::from(REPORT_OBSERVER_SLOT),
+        ReportObserver::new(ssrc, loss),
     );
     Ok((engine, registry))
 }

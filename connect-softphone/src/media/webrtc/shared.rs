@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::loss::ReportedLoss;
+use super::far_end::FarEndReport;
 use crate::audio::{AudioSource, JitterBufferStats};
 use crate::media::rtp::{DtmfSender, ReceptionStats};
 use crate::media::sdp::PayloadKind;
@@ -57,7 +57,7 @@ pub(super) struct Shared {
     pub(super) ice_state: Mutex<Option<IceState>>,
     pub(super) first_packet: AtomicBool,
     /// The loss the far end reports about our stream (the encoder's FEC hint).
-    pub(super) reported_loss: Arc<ReportedLoss>,
+    pub(super) far_end: Arc<FarEndReport>,
     /// Whether the media transport (ICE and DTLS-SRTP) is up.
     pub(super) transport_up: watch::Sender<bool>,
     pub(super) input_level: Level,
@@ -83,7 +83,7 @@ impl Shared {
             gather: Mutex::new(None),
             ice_state: Mutex::new(None),
             first_packet: AtomicBool::new(false),
-            reported_loss: Arc::default(),
+            far_end: Arc::default(),
             transport_up: watch::Sender::new(false),
             input_level: Level::default(),
             output_level: Level::default(),

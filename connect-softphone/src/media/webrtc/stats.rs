@@ -17,8 +17,10 @@ fn seconds(value: f64) -> Duration {
 /// Builds the snapshot from a report and the peer's own counters.
 ///
 /// webrtc-rs 0.21 reports RTCP jitter in RTP clock units (converted here with the negotiated
-/// clock rate) and does not compute an RTCP round-trip time, so the round-trip time is the
-/// ICE consent-check time of the nominated candidate pair (the same path). Inbound packets
+/// clock rate) and does not compute an RTCP round-trip time (it records 0), so the round-trip
+/// time is this SDK's own RFC 3550 `A − LSR − DLSR` from the far end's report blocks
+/// ([`FarEndReport`](super::far_end::FarEndReport)); until the first such block, the ICE
+/// consent-check time of the nominated candidate pair (the same path). Inbound packets
 /// received and lost are this SDK's own RFC 3550 counts: webrtc-rs sums the gaps it sees at
 /// each receiver report and never takes back a packet that arrives after its report, so it
 /// over-counts loss when packets are reordered.
@@ -68,6 +70,9 @@ pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
             }
             _ => {}
         }
+    }
+    if let Some(rtt) = shared.far_end.round_trip_time() {
+        stats.round_trip_time = Some(rtt);
     }
     let reception = *lock(&shared.reception);
     if reception.received() > 0 {
