@@ -6,7 +6,6 @@ mod engine;
 mod far_end;
 mod handler;
 mod peer;
-mod playout;
 mod receive;
 mod runtime;
 mod send;

@@ -86,9 +86,7 @@ pub(super) async fn run(
     }
     debug!("media transport up: sending");
     let mut clock = tokio::time::interval(Duration::from_millis(u64::from(FRAME_DURATION_MS)));
-    // A late tick is caught up at once: the far end's playout clock runs in real time, so the
-    // sender must deliver 50 frames a second of real time however busy the machine is.
-    clock.set_missed_tick_behavior(MissedTickBehavior::Burst);
+    clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut encoding: Option<Encoding> = None;
     let mut source_ended = false;
     let mut first = true;
