@@ -5,9 +5,8 @@
 //! old region's call up at once.
 #![cfg(all(feature = "softphone", feature = "mock", not(target_arch = "wasm32")))]
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use connect_core::api::CtiMethod;
@@ -24,8 +23,10 @@ use connect_failover::{
     RegionEvents,
 };
 use connect_softphone::audio::{AudioSource, MemorySink, SpeechLikeSource};
-use connect_softphone::manager::{SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
-use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::manager::{
+    CallRecordings, SoftphoneEvent, SoftphoneEvents, SoftphoneManager,
+};
+use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::mock::media_service::{MediaServiceEvent, SimMediaService};
 use tokio::sync::broadcast;
 
@@ -50,7 +51,7 @@ struct Phone {
     softphone: SoftphoneManager,
     events: SoftphoneEvents,
     customer: broadcast::Receiver<MediaServiceEvent>,
-    heard: Arc<Mutex<HashMap<String, MemorySink>>>,
+    heard: CallRecordings,
 }
 
 impl Phone {
@@ -81,25 +82,13 @@ impl Phone {
             .connect()
             .await
             .expect("agent session");
-        let heard: Arc<Mutex<HashMap<String, MemorySink>>> = Arc::default();
-        let sinks = Arc::clone(&heard);
+        let heard = CallRecordings::default();
         let (softphone, events) = SoftphoneManager::builder(session.clone(), WebRtcEngine::new())
-            .peer_config(PeerConfig {
-                ice_policy: IcePolicy::Relay,
-                bind_addrs: vec!["127.0.0.1:0".to_owned()],
-                ..PeerConfig::default()
-            })
+            .peer_config(PeerConfig::loopback())
             .source_factory(move |_call| {
                 Ok(Box::new(SpeechLikeSource::new(seed)) as Box<dyn AudioSource>)
             })
-            .sink_factory(move |call| {
-                let sink = MemorySink::new();
-                sinks
-                    .lock()
-                    .expect("sinks")
-                    .insert(call.contact_id.clone(), sink.clone());
-                Box::new(sink)
-            })
+            .sink_factory(heard.sink_factory())
             .connect()
             .await
             .expect("softphone");
@@ -116,12 +105,7 @@ impl Phone {
 
     /// What the agent heard on the call of `contact_id`.
     fn agent_heard(&self, contact_id: &str) -> MemorySink {
-        self.heard
-            .lock()
-            .expect("sinks")
-            .get(contact_id)
-            .cloned()
-            .expect("the call has a sink")
+        self.heard.get(contact_id).expect("the call has a sink")
     }
 
     /// What the customer heard on the call of `contact_id`.

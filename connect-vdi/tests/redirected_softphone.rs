@@ -16,7 +16,7 @@ use connect_core::session::AgentSession;
 use connect_core::ws::{WsManager, WsUrlSource};
 use connect_softphone::audio::{level_dbov, AudioSink, MemorySink};
 use connect_softphone::manager::{SoftphoneEvent, SoftphoneManager};
-use connect_softphone::media::{IcePolicy, MediaEngine, PeerConfig};
+use connect_softphone::media::{MediaEngine, PeerConfig};
 use connect_softphone::mock::media_service::SimMediaService;
 use connect_vdi::{FallbackPolicy, VdiEvent};
 use support::*;
@@ -65,11 +65,7 @@ async fn a_softphone_call_runs_on_the_endpoint_engine() {
     let (softphone, mut events) =
         SoftphoneManager::builder_shared(session.clone(), engine_for_calls)
             .sink_factory(move |_| Box::new(desktop_sink.clone()) as Box<dyn AudioSink>)
-            .peer_config(PeerConfig {
-                ice_policy: IcePolicy::Relay,
-                bind_addrs: vec!["127.0.0.1:0".to_owned()],
-                ..PeerConfig::default()
-            })
+            .peer_config(PeerConfig::loopback())
             .connect()
             .await
             .expect("softphone");

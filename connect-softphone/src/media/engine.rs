@@ -49,6 +49,24 @@ impl Default for PeerConfig {
     }
 }
 
+impl PeerConfig {
+    /// The defaults (relay-only), bound to `127.0.0.1`: for peers talking to a simulator
+    /// through its TURN relay on loopback.
+    ///
+    /// ```
+    /// use connect_softphone::media::{IcePolicy, PeerConfig};
+    /// let config = PeerConfig::loopback();
+    /// assert_eq!(config.bind_addrs, ["127.0.0.1:0"]);
+    /// assert_eq!(config.ice_policy, IcePolicy::Relay);
+    /// ```
+    pub fn loopback() -> Self {
+        Self {
+            bind_addrs: vec!["127.0.0.1:0".to_owned()],
+            ..Self::default()
+        }
+    }
+}
+
 impl std::fmt::Debug for PeerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PeerConfig")

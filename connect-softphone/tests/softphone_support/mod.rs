@@ -4,9 +4,8 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_core::auth::StaticToken;
@@ -18,8 +17,10 @@ use connect_core::ws::{WsManager, WsUrlSource};
 use connect_softphone::audio::{
     detect_tone, AudioError, AudioFrame, AudioSource, MemorySink, SourceInfo, ToneSource,
 };
-use connect_softphone::manager::{DtmfMode, SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
-use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::manager::{
+    CallRecordings, DtmfMode, SoftphoneEvent, SoftphoneEvents, SoftphoneManager,
+};
+use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::mock::impairment::Impairment;
 use connect_softphone::mock::media_service::{CustomerScript, MediaServiceEvent, SimMediaService};
 use connect_softphone::session::SoftphoneConfig;
@@ -145,7 +146,7 @@ pub struct Rig {
     pub microphones: Microphones,
     /// The call that rang before the softphone attached.
     pub early: Option<String>,
-    heard: Arc<Mutex<HashMap<String, MemorySink>>>,
+    heard: CallRecordings,
 }
 
 impl Rig {
@@ -214,19 +215,15 @@ impl Rig {
                 .expect("the early call rings");
         }
         let microphones = Microphones::default();
-        let heard: Arc<Mutex<HashMap<String, MemorySink>>> = Arc::default();
-        let (mics, sinks) = (microphones.clone(), Arc::clone(&heard));
+        let heard = CallRecordings::default();
+        let mics = microphones.clone();
         let mut builder = SoftphoneManager::builder(session.clone(), WebRtcEngine::new());
         if let Some(config) = options.config {
             builder = builder.config(config);
         }
         let (softphone, events) = builder
             .dtmf_mode(options.dtmf_mode)
-            .peer_config(PeerConfig {
-                ice_policy: IcePolicy::Relay,
-                bind_addrs: vec!["127.0.0.1:0".to_owned()],
-                ..PeerConfig::default()
-            })
+            .peer_config(PeerConfig::loopback())
             .source_factory(move |_call| {
                 mics.open.send_modify(|n| *n += 1);
                 mics.opened.fetch_add(1, Ordering::SeqCst);
@@ -235,14 +232,7 @@ impl Rig {
                     open: Arc::clone(&mics.open),
                 }) as Box<dyn AudioSource>)
             })
-            .sink_factory(move |call| {
-                let sink = MemorySink::new();
-                sinks
-                    .lock()
-                    .expect("sinks")
-                    .insert(call.contact_id.clone(), sink.clone());
-                Box::new(sink)
-            })
+            .sink_factory(heard.sink_factory())
             .connect()
             .await
             .expect("softphone manager");
@@ -298,12 +288,7 @@ impl Rig {
 
     /// What the agent heard on the call of `contact_id`.
     pub fn agent_heard(&self, contact_id: &str) -> MemorySink {
-        self.heard
-            .lock()
-            .expect("sinks")
-            .get(contact_id)
-            .cloned()
-            .expect("call has a sink")
+        self.heard.get(contact_id).expect("call has a sink")
     }
 
     /// The next softphone event matching `f` (others are skipped).

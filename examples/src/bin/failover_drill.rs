@@ -10,9 +10,8 @@
 //! cargo run -p connect-examples --bin failover_drill -- --json
 //! ```
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
@@ -29,9 +28,11 @@ use connect_failover::{
     FailoverCoordinator, FailoverEvent, FailoverEvents, PresignedUrlPoller, RegionEvent,
     RegionEvents,
 };
-use connect_softphone::audio::{level_dbov, AudioSink, AudioSource, MemorySink, SpeechLikeSource};
-use connect_softphone::manager::{SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
-use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::audio::{level_dbov, AudioSource, SpeechLikeSource};
+use connect_softphone::manager::{
+    CallRecordings, SoftphoneEvent, SoftphoneEvents, SoftphoneManager,
+};
+use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::mock::media_service::{MediaServiceEvent, SimMediaService};
 use serde_json::json;
 use tokio::sync::broadcast;
@@ -326,7 +327,7 @@ struct RegionPhone {
     softphone: SoftphoneManager,
     events: SoftphoneEvents,
     customer: broadcast::Receiver<MediaServiceEvent>,
-    heard: Arc<Mutex<HashMap<String, MemorySink>>>,
+    heard: CallRecordings,
 }
 
 impl RegionPhone {
@@ -357,25 +358,13 @@ impl RegionPhone {
             .websocket(websocket, ws_events)
             .connect()
             .await?;
-        let heard: Arc<Mutex<HashMap<String, MemorySink>>> = Arc::default();
-        let sinks = Arc::clone(&heard);
+        let heard = CallRecordings::default();
         let (softphone, events) = SoftphoneManager::builder(session.clone(), WebRtcEngine::new())
-            .peer_config(PeerConfig {
-                ice_policy: IcePolicy::Relay,
-                bind_addrs: vec!["127.0.0.1:0".to_owned()],
-                ..PeerConfig::default()
-            })
+            .peer_config(PeerConfig::loopback())
             .source_factory(move |_call| {
                 Ok(Box::new(SpeechLikeSource::new(voice)) as Box<dyn AudioSource>)
             })
-            .sink_factory(move |call| {
-                let sink = MemorySink::new();
-                sinks
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(call.contact_id.clone(), sink.clone());
-                Box::new(sink) as Box<dyn AudioSink>
-            })
+            .sink_factory(heard.sink_factory())
             .connect()
             .await?;
         let customer = media.subscribe();
@@ -420,13 +409,7 @@ impl RegionPhone {
     /// Audio both ways, then a second of voice heard on each side.
     async fn talks_both_ways(&mut self, call: &str) -> Result<(), String> {
         self.audio_both_ways(call).await?;
-        let agent = self
-            .heard
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(call)
-            .cloned()
-            .ok_or("no agent recording")?;
+        let agent = self.heard.get(call).ok_or("no agent recording")?;
         let customer = self.media.recording(call).ok_or("no customer recording")?;
         for (side, sink) in [("agent", agent), ("customer", customer)] {
             let from = sink.len_samples();

@@ -1,16 +1,15 @@
 //! One agent's softphone in the demo: it talks with its own speech-like voice, records what it
 //! hears, and writes each call's progress, quality and audio match into the [`CallLedger`].
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Instant;
 
 use connect_core::session::AgentSession;
-use connect_softphone::audio::{
-    audio_match_db, AudioSink, AudioSource, MemorySink, SpeechLikeSource,
+use connect_softphone::audio::{audio_match_db, AudioSource, MemorySink, SpeechLikeSource};
+use connect_softphone::manager::{
+    CallRecordings, SoftphoneEvent, SoftphoneEvents, SoftphoneManager,
 };
-use connect_softphone::manager::{SoftphoneEvent, SoftphoneEvents, SoftphoneManager};
-use connect_softphone::media::{IcePolicy, PeerConfig, WebRtcEngine};
+use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::mock::media_service::SimMediaService;
 use connect_softphone::sinks::{StatsEvents, StatsHub};
 use connect_softphone::stats::StatsEvent;
@@ -50,27 +49,15 @@ impl AgentPhone {
         session: &AgentSession,
         hub: StatsHub,
     ) -> Result<(SoftphoneManager, tokio::task::JoinHandle<()>), Box<dyn std::error::Error>> {
-        let heard: Arc<Mutex<HashMap<String, MemorySink>>> = Arc::default();
-        let sinks = Arc::clone(&heard);
+        let heard = CallRecordings::default();
         let seed = self.agent_seed;
         let quality = hub.subscribe();
         let (softphone, events) = SoftphoneManager::builder(session.clone(), WebRtcEngine::new())
-            .peer_config(PeerConfig {
-                ice_policy: IcePolicy::Relay,
-                bind_addrs: vec!["127.0.0.1:0".to_owned()],
-                ..PeerConfig::default()
-            })
+            .peer_config(PeerConfig::loopback())
             .source_factory(move |_call| {
                 Ok(Box::new(SpeechLikeSource::new(seed)) as Box<dyn AudioSource>)
             })
-            .sink_factory(move |call| {
-                let sink = MemorySink::new();
-                sinks
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(call.contact_id.clone(), sink.clone());
-                Box::new(sink) as Box<dyn AudioSink>
-            })
+            .sink_factory(heard.sink_factory())
             .stats_hub(hub)
             .connect()
             .await?;
@@ -83,7 +70,7 @@ impl AgentPhone {
         self,
         mut events: SoftphoneEvents,
         mut quality: StatsEvents,
-        heard: Arc<Mutex<HashMap<String, MemorySink>>>,
+        heard: CallRecordings,
     ) {
         let mut recordings = Vec::new();
         let mut quality_open = true;
@@ -118,7 +105,7 @@ impl AgentPhone {
     fn softphone_event(
         &self,
         event: SoftphoneEvent,
-        heard: &Mutex<HashMap<String, MemorySink>>,
+        heard: &CallRecordings,
         recordings: &mut Vec<(String, MemorySink, MemorySink)>,
     ) {
         let now = Instant::now();
@@ -138,10 +125,7 @@ impl AgentPhone {
             }
             SoftphoneEvent::Ended { contact_id, .. } => {
                 self.ledger.ended(&contact_id, now);
-                let agent_heard = heard
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remove(&contact_id);
+                let agent_heard = heard.take(&contact_id);
                 let customer_heard = self.media.recording(&contact_id);
                 if let (Some(agent_heard), Some(customer_heard)) = (agent_heard, customer_heard) {
                     recordings.push((contact_id, agent_heard, customer_heard));
