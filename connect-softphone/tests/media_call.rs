@@ -92,19 +92,22 @@ async fn opus_tone_flows_both_ways_through_turn() {
         "{relay:?}"
     );
 
-    // The round-trip time needs a consent check on the nominated pair: wait for it.
+    // The round-trip time from RTCP needs a sender report from each side and the far end's
+    // receiver report answering it: wait for it.
     let stats = tokio::time::timeout(media_support::HANG_GUARD, async {
         loop {
             let stats = agent.peer.stats().await.expect("stats");
-            if stats.round_trip_time.is_some() {
+            if stats.round_trip_time_from_rtcp {
                 return stats;
             }
             agent.heard.next_frames(10).await;
         }
     })
     .await
-    .expect("a round-trip time is measured");
+    .expect("a round-trip time is measured from RTCP");
     eprintln!("agent stats: {stats:?}");
+    let rtt = stats.round_trip_time.expect("measured");
+    assert!(rtt < std::time::Duration::from_secs(1), "loopback RTT {rtt:?}");
     assert!(
         stats.jitter < std::time::Duration::from_secs(1),
         "jitter in seconds: {stats:?}"

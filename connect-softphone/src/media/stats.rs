@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::{AudioCodec, IceState};
+use crate::audio::JitterBufferStats;
 
 /// Counters and levels of a call's audio, read on demand.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,14 +30,21 @@ pub struct MediaStats {
     pub remote_fraction_lost: f64,
     /// Outbound jitter the far end reports.
     pub remote_jitter: Duration,
-    /// Round-trip time of the media path, once measured.
+    /// Round-trip time of the media path, once measured: from RTCP (RFC 3550 A − LSR − DLSR
+    /// of the far end's report about our stream) when the far end answers our sender reports,
+    /// otherwise from ICE consent checks.
     pub round_trip_time: Option<Duration>,
+    /// Whether [`round_trip_time`](Self::round_trip_time) was measured from RTCP reports.
+    pub round_trip_time_from_rtcp: bool,
     /// Level of the audio last sent, 0.0–1.0 (peak, linear; 0 while muted).
     pub audio_input_level: f64,
     /// Level of the audio last played out, 0.0–1.0.
     pub audio_output_level: f64,
     /// Frames made up by concealment (loss or late packets).
     pub concealed_frames: u64,
+    /// The inbound jitter buffer's counters (delay, emitted and concealed samples, late,
+    /// duplicate and overflow packets, underflows, target delay), once audio arrived.
+    pub jitter_buffer: Option<JitterBufferStats>,
     /// RFC 4733 events sent.
     pub dtmf_events_sent: u64,
 }

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::peer_connection::{PeerConnection, RTCIceCandidateInit, RTCSessionDescription};
+use webrtc::rtp_transceiver::RtpSender;
 
 use super::runtime::DriverRuntime;
 use super::setup;
@@ -18,8 +21,15 @@ use crate::media::{
     PeerConfig, SessionDescription,
 };
 
+/// The sender of the local audio track and the SSRC it sends on.
+pub(super) struct SentAudio {
+    pub(super) sender: Arc<dyn RtpSender>,
+    pub(super) ssrc: u32,
+}
+
 pub(super) struct Core {
     pub(super) pc: Arc<dyn PeerConnection>,
+    audio: SentAudio,
     driver: Arc<DriverRuntime>,
     pub(super) shared: Arc<Shared>,
     pub(super) config: PeerConfig,
@@ -33,10 +43,12 @@ impl Core {
         driver: Arc<DriverRuntime>,
         shared: Arc<Shared>,
         config: PeerConfig,
+        audio: SentAudio,
     ) -> Self {
         let servers = config.ice_servers.clone();
         Self {
             pc,
+            audio,
             driver,
             shared,
             config,
@@ -94,6 +106,7 @@ impl Core {
         let negotiated = negotiate(&answer.sdp, &self.config.codecs)?;
         let description = RTCSessionDescription::answer(answer.sdp.clone())
             .map_err(|e| MediaError::InvalidRemoteSdp(e.to_string()))?;
+        self.name_sent_codec(negotiated).await;
         self.set_remote(description, &answer.candidates).await?;
         self.set_negotiated(&answer.sdp, negotiated);
         Ok(())
@@ -115,6 +128,7 @@ impl Core {
             .map_err(|e| MediaError::CreateDescription(e.to_string()))?;
         let sdp = strip_candidates(&answer.sdp);
         let negotiated = negotiate(&sdp, &self.config.codecs)?;
+        self.name_sent_codec(negotiated).await;
         let local = self.set_local_and_gather(answer, sdp).await?;
         self.set_negotiated(&local.sdp, negotiated);
         Ok(local)
@@ -145,6 +159,20 @@ impl Core {
         // for them: without this the first check waits for the next unrelated wake-up.
         self.driver.nudge();
         Ok(())
+    }
+
+    /// Names the negotiated codec on the sent track before the answer is applied, so that
+    /// webrtc-rs binds the stream to its RTCP interceptors and sends sender reports (see
+    /// [`setup::audio_track`]). A failure costs only the reports, so it is logged, not raised.
+    async fn name_sent_codec(&self, codecs: crate::media::NegotiatedCodecs) {
+        let named = setup::audio_track(
+            self.audio.ssrc,
+            Some((codecs.audio, self.config.enable_opus_dtx)),
+        );
+        let track: Arc<dyn TrackLocal> = Arc::new(TrackLocalStaticRTP::new(named));
+        if let Err(e) = self.audio.sender.replace_track(track).await {
+            warn!(error = %e, "sent codec not named: no RTCP sender reports on this call");
+        }
     }
 
     fn set_negotiated(&self, sdp: &str, codecs: crate::media::NegotiatedCodecs) {

@@ -9,7 +9,7 @@ use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::peer_connection::{PeerConnection, PeerConnectionBuilder};
 
-use super::core::Core;
+use super::core::{Core, SentAudio};
 use super::handler::Handler;
 use super::peer::WebRtcPeer;
 use super::runtime::DriverRuntime;
@@ -101,12 +101,24 @@ impl MediaEngine for WebRtcEngine {
             .await
             .map_err(|e| MediaError::Setup(e.to_string()))?;
         let pc: Arc<dyn PeerConnection> = Arc::new(pc);
-        let track: Arc<dyn TrackLocal> =
-            Arc::new(TrackLocalStaticRTP::new(setup::audio_track(numbering.ssrc)));
-        pc.add_track(Arc::clone(&track))
+        let track: Arc<dyn TrackLocal> = Arc::new(TrackLocalStaticRTP::new(setup::audio_track(
+            numbering.ssrc,
+            None,
+        )));
+        let sender = pc
+            .add_track(Arc::clone(&track))
             .await
             .map_err(|e| MediaError::Setup(format!("audio track: {e}")))?;
-        let core = Arc::new(Core::new(pc, runtime, Arc::clone(&shared), config));
+        let core = Arc::new(Core::new(
+            pc,
+            runtime,
+            Arc::clone(&shared),
+            config,
+            SentAudio {
+                sender,
+                ssrc: numbering.ssrc,
+            },
+        ));
         let sink = Arc::new(tokio::sync::Mutex::new(sink));
         let supervisor = Supervisor {
             core: Arc::clone(&core),

@@ -31,7 +31,7 @@ pub(super) const PT_TELEPHONE_EVENT_8K: u8 = 126;
 
 /// The peer-connection configuration for these ICE servers (spec §8: relay policy, balanced
 /// bundle, RTCP mux required).
-pub(super) fn configuration(servers: &[IceServer], policy: IcePolicy) -> RTCConfiguration {
+pub fn configuration(servers: &[IceServer], policy: IcePolicy) -> RTCConfiguration {
     let ice_servers = servers
         .iter()
         .map(|server| RTCIceServer {
@@ -54,7 +54,7 @@ pub(super) fn configuration(servers: &[IceServer], policy: IcePolicy) -> RTCConf
 /// Settings: loopback host candidates (simulated media servers), fresh candidates on each ICE
 /// restart (so a restart re-allocates on the new TURN servers), and, relay-only, no wait for
 /// better candidate types that cannot come.
-pub(super) fn settings(policy: IcePolicy) -> SettingEngine {
+pub fn settings(policy: IcePolicy) -> SettingEngine {
     let builder = SettingEngineBuilder::new()
         .with_include_loopback_candidate(true)
         .with_discard_local_candidates_during_ice_restart(true);
@@ -144,9 +144,14 @@ pub(super) fn media(
     Ok((engine, registry))
 }
 
-/// The local audio track, sending on `ssrc`. It names no codec, so the transceiver offers
-/// every registered one and the answer picks.
-pub(super) fn audio_track(ssrc: u32) -> MediaStreamTrack {
+/// The local audio track, sending on `ssrc`, naming `codec` once one is negotiated.
+///
+/// Before negotiation the track names no codec, so the transceiver offers every registered
+/// one and the answer picks. Once the answer is known the track is replaced by one naming the
+/// negotiated codec: webrtc-rs binds a sent stream to its RTCP interceptors (and so sends
+/// sender reports, which the far end's RTT measurement needs) only when the track names a
+/// codec of the negotiated set.
+pub(super) fn audio_track(ssrc: u32, codec: Option<(AudioCodec, bool)>) -> MediaStreamTrack {
     MediaStreamTrack::new(
         "connect-softphone".to_owned(),
         "audio".to_owned(),
@@ -157,6 +162,9 @@ pub(super) fn audio_track(ssrc: u32) -> MediaStreamTrack {
                 ssrc: Some(ssrc),
                 ..Default::default()
             },
+            codec: codec
+                .map(|(audio, opus_dtx)| rtp_codec(audio, opus_dtx))
+                .unwrap_or_default(),
             ..Default::default()
         }],
     )

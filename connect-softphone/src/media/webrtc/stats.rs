@@ -35,6 +35,7 @@ pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
         audio_input_level: shared.input_level.get(),
         audio_output_level: shared.output_level.get(),
         concealed_frames: shared.concealed.load(Ordering::Relaxed),
+        jitter_buffer: lock(&shared.jitter_buffer).clone(),
         dtmf_events_sent: lock(&shared.dtmf).events_sent(),
         ..MediaStats::default()
     };
@@ -72,6 +73,7 @@ pub(super) fn snapshot(report: &RTCStatsReport, shared: &Shared) -> MediaStats {
     }
     if let Some(rtt) = shared.far_end.round_trip_time() {
         stats.round_trip_time = Some(rtt);
+        stats.round_trip_time_from_rtcp = true;
     }
     let reception = *lock(&shared.reception);
     if reception.received() > 0 {
