@@ -107,7 +107,10 @@ async fn opus_tone_flows_both_ways_through_turn() {
     .expect("a round-trip time is measured from RTCP");
     eprintln!("agent stats: {stats:?}");
     let rtt = stats.round_trip_time.expect("measured");
-    assert!(rtt < std::time::Duration::from_secs(1), "loopback RTT {rtt:?}");
+    assert!(
+        rtt < std::time::Duration::from_secs(1),
+        "loopback RTT {rtt:?}"
+    );
     assert!(
         stats.jitter < std::time::Duration::from_secs(1),
         "jitter in seconds: {stats:?}"
