@@ -97,6 +97,7 @@ impl AgentPhone {
         for (contact_id, agent_heard, customer_heard) in recordings {
             let agent_db = compare(self.customer_seed, agent_heard.samples()).await;
             let customer_db = compare(self.agent_seed, customer_heard.samples()).await;
+            tracing::info!(%contact_id, agent_db, customer_db, "audio match (dB)");
             self.ledger.audio_match(&contact_id, agent_db);
             self.ledger.audio_match(&contact_id, customer_db);
         }
