@@ -444,7 +444,13 @@ fn setup_failure_report_has_tri_state_flags() {
     assert_eq!(json["gumTimeoutFailure"], false);
     assert!(json["iceCollectionFailure"].is_null());
     let cti = cti::cti_report(&end.report);
-    assert!(cti.user_busy_failure && cti.handshake_failure && !cti.ice_collection_failure);
+    assert_eq!(cti.user_busy_failure, Some(true));
+    assert_eq!(cti.handshake_failure, Some(true));
+    assert_eq!(cti.gum_timeout_failure, Some(false));
+    assert_eq!(
+        cti.ice_collection_failure, None,
+        "never evaluated: omitted on the wire"
+    );
 }
 
 /// The CQM bodies keep the un-renamed names and send null for unknown numbers.

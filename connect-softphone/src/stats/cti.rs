@@ -64,13 +64,12 @@ pub fn metrics_request<'a>(
     request
 }
 
-/// The CTI model of a call report, renamed. The CTI model's failure flags are plain
-/// booleans, so a flag that was never evaluated is sent as `false`.
+/// The CTI model of a call report, renamed. A failure flag that was never evaluated stays
+/// `None` and is omitted on the wire.
 pub fn cti_report(report: &CallReport) -> CtiCallReport {
     let t = &report.timings;
     let f = &report.flags;
     let ms = |v: Option<u64>| v.map(long);
-    let flag = |v: Option<bool>| v.unwrap_or(false);
     CtiCallReport {
         call_start_time: t.call_start_time,
         call_end_time: t.call_end_time,
@@ -87,17 +86,17 @@ pub fn cti_report(report: &CallReport) -> CtiCallReport {
         pre_talk_time_millis: ms(t.pre_talking_time_millis),
         talk_time_millis: ms(t.talking_time_millis),
         cleanup_time_millis: ms(t.cleanup_time_millis),
-        ice_collection_failure: flag(f.ice_collection_failure),
-        signalling_connection_failure: flag(f.signalling_connection_failure),
-        handshake_failure: flag(f.handshaking_failure),
-        gum_other_failure: flag(f.gum_other_failure),
-        gum_timeout_failure: flag(f.gum_timeout_failure),
-        create_offer_failure: flag(f.create_offer_failure),
-        set_local_description_failure: flag(f.set_local_description_failure),
-        user_busy_failure: flag(f.user_busy_failure),
-        invalid_remote_sdp_failure: flag(f.invalid_remote_sdp_failure),
-        no_remote_ice_candidate_failure: flag(f.no_remote_ice_candidate_failure),
-        set_remote_description_failure: flag(f.set_remote_description_failure),
+        ice_collection_failure: f.ice_collection_failure,
+        signalling_connection_failure: f.signalling_connection_failure,
+        handshake_failure: f.handshaking_failure,
+        gum_other_failure: f.gum_other_failure,
+        gum_timeout_failure: f.gum_timeout_failure,
+        create_offer_failure: f.create_offer_failure,
+        set_local_description_failure: f.set_local_description_failure,
+        user_busy_failure: f.user_busy_failure,
+        invalid_remote_sdp_failure: f.invalid_remote_sdp_failure,
+        no_remote_ice_candidate_failure: f.no_remote_ice_candidate_failure,
+        set_remote_description_failure: f.set_remote_description_failure,
     }
 }
 

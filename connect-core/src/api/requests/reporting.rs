@@ -149,17 +149,20 @@ impl StreamStatistic {
 }
 
 /// The end-of-call softphone report (`sendSoftphoneCallReport.report`), with the model's wire
-/// names. Unknown durations are `None`; failure flags default to `false`.
+/// names. Unknown durations are `None`; failure flags are tri-state: `Some(true)` failed,
+/// `Some(false)` passed, `None` (omitted on the wire) when the step was never evaluated.
 ///
 /// ```
 /// use connect_core::api::CallReport;
 ///
-/// let report = CallReport { handshake_time_millis: Some(120), invalid_remote_sdp_failure: true,
+/// let report = CallReport { handshake_time_millis: Some(120),
+///     invalid_remote_sdp_failure: Some(true), handshake_failure: Some(false),
 ///     ..CallReport::default() };
 /// let json = serde_json::to_value(&report).unwrap();
 /// assert_eq!(json["handshakeTimeMillis"], 120);
 /// assert_eq!(json["invalidRemoteSDPFailure"], true);
 /// assert_eq!(json["handshakeFailure"], false);
+/// assert!(json.get("userBusyFailure").is_none());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -198,38 +201,42 @@ pub struct CallReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleanup_time_millis: Option<i64>,
     /// ICE gathering failed.
-    #[serde(default)]
-    pub ice_collection_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ice_collection_failure: Option<bool>,
     /// Signalling did not connect.
-    #[serde(default)]
-    pub signalling_connection_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signalling_connection_failure: Option<bool>,
     /// The handshake failed (upstream's `handshakingFailure`).
-    #[serde(default)]
-    pub handshake_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake_failure: Option<bool>,
     /// getUserMedia failed for another reason.
-    #[serde(default)]
-    pub gum_other_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gum_other_failure: Option<bool>,
     /// getUserMedia timed out.
-    #[serde(default)]
-    pub gum_timeout_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gum_timeout_failure: Option<bool>,
     /// Creating the offer failed.
-    #[serde(default)]
-    pub create_offer_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_offer_failure: Option<bool>,
     /// Setting the local description failed.
-    #[serde(default)]
-    pub set_local_description_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_local_description_failure: Option<bool>,
     /// The agent was busy.
-    #[serde(default)]
-    pub user_busy_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_busy_failure: Option<bool>,
     /// The remote SDP was invalid.
-    #[serde(rename = "invalidRemoteSDPFailure", default)]
-    pub invalid_remote_sdp_failure: bool,
+    #[serde(
+        rename = "invalidRemoteSDPFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invalid_remote_sdp_failure: Option<bool>,
     /// No remote ICE candidate arrived.
-    #[serde(default)]
-    pub no_remote_ice_candidate_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_remote_ice_candidate_failure: Option<bool>,
     /// Setting the remote description failed.
-    #[serde(default)]
-    pub set_remote_description_failure: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_remote_description_failure: Option<bool>,
 }
 
 /// `sendSoftphoneCallReport{contactId, ccpVersion, report}`.
