@@ -43,6 +43,9 @@ pub enum SimTurnError {
     /// The impairment relay in front of the server could not start.
     #[error("impairment relay: {0}")]
     Impairment(#[from] super::impairment::ImpairmentError),
+    /// The service's options do not go together.
+    #[error("media service configuration: {0}")]
+    Config(String),
 }
 
 /// What the server has done so far (over every start).

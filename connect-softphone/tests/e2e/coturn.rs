@@ -14,10 +14,14 @@ use tokio::process::{Child, Command};
 /// STUN binding request attempts while coturn starts (50 ms apart).
 const READY_ATTEMPTS: u32 = 200;
 
+/// How many relay ports above the first one coturn may allocate.
+const RELAY_PORTS: u16 = 400;
+
 /// A running `turnserver`.
 pub struct Coturn {
     child: Child,
     port: u16,
+    relay_min: u16,
     secret: String,
     dir: std::path::PathBuf,
 }
@@ -38,11 +42,12 @@ impl Coturn {
                 "--no-dtls",
                 "--fingerprint",
                 "--simple-log",
+                "--verbose",
             ])
             .args(["--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1"])
             .arg(format!("--listening-port={port}"))
             .arg(format!("--min-port={relay_min}"))
-            .arg(format!("--max-port={}", relay_min + 400))
+            .arg(format!("--max-port={}", relay_min + RELAY_PORTS))
             .args([
                 "--use-auth-secret",
                 "--realm=connect.test",
@@ -64,6 +69,7 @@ impl Coturn {
         let coturn = Coturn {
             child,
             port,
+            relay_min,
             secret: secret.to_owned(),
             dir,
         };
@@ -85,6 +91,16 @@ impl Coturn {
         let username = format!("{}:{name}", now + ttl.as_secs());
         let credential = connect_core::mock::turn_credential(&self.secret, &username);
         IceServer::new(vec![self.url()], username, Sensitive::new(credential))
+    }
+
+    /// The ports coturn allocates relay addresses from.
+    pub fn relay_ports(&self) -> std::ops::RangeInclusive<u16> {
+        self.relay_min..=self.relay_min + RELAY_PORTS
+    }
+
+    /// coturn's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("turn.log")).unwrap_or_default()
     }
 
     /// The shared secret credentials are derived from.

@@ -1,6 +1,7 @@
-//! The browser peer's page and its signaling: an HTTP server on 127.0.0.1:0 serving
-//! `page.html` and one WebSocket (`/ws`) that carries JSON messages between the page and the
-//! test (configuration, offer/answer with candidates, the page's audio report).
+//! The browser peer's page and its signaling: an HTTP server on 127.0.0.1:0 serving a page
+//! (`page.html`, the raw WebRTC peer, or `agent_page.html`, the agent's softphone) and one
+//! WebSocket (`/ws`) that carries JSON messages between the page and the test (configuration,
+//! offer/answer with candidates or the call's signaling parameters, the page's reports).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -19,7 +20,11 @@ use tokio::task::JoinHandle;
 /// Guard against a hung browser; never a performance assertion.
 const HANG_GUARD: Duration = Duration::from_secs(60);
 
-const PAGE: &str = include_str!("page.html");
+/// The raw WebRTC peer (offer/answer relayed by the test).
+pub const PEER_PAGE: &str = include_str!("page.html");
+
+/// The agent's softphone, signaling to the media service itself.
+pub const AGENT_PAGE: &str = include_str!("agent_page.html");
 
 /// The channels of the one page session, taken by the first WebSocket.
 type Session = Arc<Mutex<Option<(mpsc::UnboundedReceiver<Value>, mpsc::UnboundedSender<Value>)>>>;
@@ -33,13 +38,18 @@ pub struct PageServer {
 }
 
 impl PageServer {
-    /// Serves the page on a free loopback port.
+    /// Serves the raw WebRTC peer's page on a free loopback port.
     pub async fn start() -> PageServer {
+        PageServer::serve(PEER_PAGE).await
+    }
+
+    /// Serves `page` on a free loopback port.
+    pub async fn serve(page: &'static str) -> PageServer {
         let (to_page, page_inbox) = mpsc::unbounded_channel();
         let (page_outbox, from_page) = mpsc::unbounded_channel();
         let session: Session = Arc::new(Mutex::new(Some((page_inbox, page_outbox))));
         let app = Router::new()
-            .route("/", get(|| async { Html(PAGE) }))
+            .route("/", get(move || async move { Html(page) }))
             .route("/ws", get(upgrade))
             .with_state(session);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -65,6 +75,17 @@ impl PageServer {
     /// Sends a message to the page (queued until it connects).
     pub fn send(&self, message: Value) {
         self.to_page.send(message).expect("page session alive");
+    }
+
+    /// The page's next message of type `kind`, skipping others; an `error` message from the
+    /// page fails the test.
+    pub async fn recv_type(&mut self, kind: &str) -> Value {
+        loop {
+            let message = self.recv().await;
+            if message["type"] == kind {
+                return message;
+            }
+        }
     }
 
     /// The page's next message; an `error` message from the page fails the test.

@@ -2,13 +2,12 @@
 //! WebRTC peer (an ICE restart re-answers on the existing one).
 
 use std::sync::{Arc, Weak};
-use std::time::Duration;
 
 use async_trait::async_trait;
 
 use super::echo::echo_line;
 use super::leg::{CurrentContact, Leg, LegWatch};
-use super::{Inner, MediaServiceEvent, SimMediaService, CREDENTIAL_TTL_SECS};
+use super::{Inner, MediaServiceEvent, SimMediaService};
 use crate::audio::{AudioSink, AudioSource, MemorySink};
 use crate::manager::convert::{media_candidate, wire_candidate};
 use crate::media::{IcePolicy, MediaEngine, PeerConfig, SessionDescription};
@@ -84,12 +83,8 @@ impl SimMediaService {
                 (Box::new(source), Box::new(sink))
             }
         };
-        let ttl = Duration::from_secs(CREDENTIAL_TTL_SECS as u64);
         let config = PeerConfig {
-            ice_servers: vec![self
-                .inner
-                .turn
-                .issue_credentials(&format!("customer-{contact_id}"), ttl)],
+            ice_servers: vec![self.customer_ice_server(&format!("customer-{contact_id}"))],
             ice_policy: IcePolicy::Relay,
             codecs: script.codecs.clone(),
             bind_addrs: vec!["127.0.0.1:0".to_owned()],

@@ -1,5 +1,5 @@
-//! [`SimMediaServiceBuilder`]: starts the media service with a custom TURN secret or with an
-//! impaired agent path.
+//! [`SimMediaServiceBuilder`]: starts the media service with a custom TURN secret, an impaired
+//! agent path, an external TURN relay or the direct signaling endpoint.
 
 use super::{SimMediaService, SIM_TURN_SECRET};
 use crate::mock::impairment::{Impairment, ImpairmentRelay};
@@ -29,6 +29,7 @@ pub struct SimMediaServiceBuilder {
     impairment: Option<Impairment>,
     seed: u64,
     direct_signaling: bool,
+    external_turn: Option<Vec<String>>,
 }
 
 impl Default for SimMediaServiceBuilder {
@@ -38,6 +39,7 @@ impl Default for SimMediaServiceBuilder {
             impairment: None,
             seed: DEFAULT_IMPAIRMENT_SEED,
             direct_signaling: false,
+            external_turn: None,
         }
     }
 }
@@ -47,6 +49,7 @@ impl std::fmt::Debug for SimMediaServiceBuilder {
         f.debug_struct("SimMediaServiceBuilder")
             .field("impairment", &self.impairment)
             .field("seed", &self.seed)
+            .field("external_turn", &self.external_turn)
             .finish_non_exhaustive()
     }
 }
@@ -82,8 +85,39 @@ impl SimMediaServiceBuilder {
         self
     }
 
+    /// Relays every call through this external TURN server (for example coturn with
+    /// `use-auth-secret` and `static-auth-secret` set to the builder's
+    /// [`secret`](Self::secret)) instead of the embedded one: the instance's TURN
+    /// configuration ([`SimMediaService::turn_config`]) and the customer legs' credentials
+    /// carry these URLs, with time-limited credentials derived from the secret. The embedded
+    /// server still runs but is handed to nobody, so its [`stats`](SimTurnServer::stats)
+    /// stay at zero. Not combined with [`impairment`](Self::impairment), whose relay sits in
+    /// front of the embedded server.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use connect_softphone::mock::media_service::SimMediaService;
+    ///
+    /// let media = SimMediaService::builder()
+    ///     .secret("coturn-static-auth-secret")
+    ///     .external_turn(vec!["turn:127.0.0.1:3478?transport=udp".to_owned()])
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(media.turn_config().urls, ["turn:127.0.0.1:3478?transport=udp"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn external_turn(mut self, urls: Vec<String>) -> Self {
+        self.external_turn = Some(urls);
+        self
+    }
+
     /// Starts the TURN server, the impairment relay if asked for, and the service.
     pub async fn start(self) -> Result<SimMediaService, SimTurnError> {
+        if self.external_turn.is_some() && self.impairment.is_some() {
+            return Err(SimTurnError::Config(
+                "an impairment needs the embedded TURN server, not an external one".to_owned(),
+            ));
+        }
         let turn = SimTurnServer::start(self.secret.clone()).await?;
         let relay = match (self.impairment, turn.addr()) {
             (Some(impairment), Some(upstream)) => {
@@ -97,7 +131,7 @@ impl SimMediaServiceBuilder {
             }
             _ => None,
         };
-        let service = SimMediaService::from_parts(turn, relay, &self.secret);
+        let service = SimMediaService::from_parts(turn, relay, &self.secret, self.external_turn);
         if self.direct_signaling {
             service.serve_direct().await?;
         }

@@ -22,6 +22,8 @@
 //! [`SimMediaService::builder`] starts it with a custom secret or with network impairment on
 //! the agent's media path ([`SimMediaServiceBuilder::impairment`]): the agent then reaches
 //! the TURN server through an impairment relay, so both directions of its audio cross it once.
+//! [`SimMediaServiceBuilder::external_turn`] relays the calls through an external TURN
+//! server (coturn) instead of the embedded one.
 
 mod answers;
 mod builder;
@@ -31,8 +33,10 @@ mod script;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use connect_core::mock::{SimInstance, SimServer, TurnConfig};
+use connect_core::time::{Clock, SystemClock};
 use tokio::sync::broadcast;
 
 pub use builder::SimMediaServiceBuilder;
@@ -42,7 +46,7 @@ use super::impairment::{Impairment, ImpairmentError, ImpairmentRelay, Impairment
 use super::sim_signaling::{DirectEndpoint, SeenRequest, SimSignaling};
 use super::turn::{SimTurnError, SimTurnServer};
 use crate::audio::MemorySink;
-use crate::media::{MediaStats, WebRtcEngine};
+use crate::media::{IceServer, MediaStats, WebRtcEngine};
 use leg::Leg;
 
 /// The default shared secret of the embedded TURN server.
@@ -118,6 +122,8 @@ struct Inner {
     /// The relay in front of `turn` on the agent's path, when impaired.
     relay: Option<ImpairmentRelay>,
     secret: String,
+    /// The external TURN relay's URLs, when calls do not use the embedded server.
+    external_turn: Option<Vec<String>>,
     engine: WebRtcEngine,
     signaling: SimSignaling,
     /// The direct `/LilyRTC` endpoint, when the agent signals there.
@@ -156,12 +162,18 @@ impl SimMediaService {
     }
 
     /// Wraps a started TURN server (and its impairment relay) into the service.
-    fn from_parts(turn: SimTurnServer, relay: Option<ImpairmentRelay>, secret: &str) -> Self {
+    fn from_parts(
+        turn: SimTurnServer,
+        relay: Option<ImpairmentRelay>,
+        secret: &str,
+        external_turn: Option<Vec<String>>,
+    ) -> Self {
         let (events, _) = broadcast::channel(256);
         let inner = Arc::new_cyclic(|weak| Inner {
             turn,
             relay,
             secret: secret.to_owned(),
+            external_turn,
             engine: WebRtcEngine::new(),
             signaling: SimSignaling::new(Arc::new(answers::CustomerAnswers(weak.clone()))),
             direct: std::sync::OnceLock::new(),
@@ -174,14 +186,20 @@ impl SimMediaService {
     /// The instance's TURN configuration: this service's relay and secret (give it to
     /// `SimInstance::builder().turn(..)`). When the service was started with an impairment,
     /// the URL is the impairment relay's, so the agent's media crosses it both ways while the
-    /// customer legs use the TURN server directly.
+    /// customer legs use the TURN server directly. With an external TURN server, its URLs.
     pub fn turn_config(&self) -> TurnConfig {
-        let url = self.inner.turn.url().map(|direct| match &self.inner.relay {
-            Some(relay) => format!("turn:{}?transport=udp", relay.local_addr()),
-            None => direct,
-        });
+        let urls = match &self.inner.external_turn {
+            Some(urls) => urls.clone(),
+            None => {
+                let url = self.inner.turn.url().map(|direct| match &self.inner.relay {
+                    Some(relay) => format!("turn:{}?transport=udp", relay.local_addr()),
+                    None => direct,
+                });
+                url.into_iter().collect()
+            }
+        };
         let mut config = TurnConfig {
-            urls: url.into_iter().collect(),
+            urls,
             secret: self.inner.secret.clone(),
             ttl_secs: CREDENTIAL_TTL_SECS,
             ..TurnConfig::default()
@@ -270,6 +288,59 @@ impl SimMediaService {
             }
             _ => {}
         }
+    }
+
+    /// The ICE server a customer leg named `name` relays through: the embedded TURN server,
+    /// or the external one with time-limited credentials derived from the shared secret.
+    fn customer_ice_server(&self, name: &str) -> IceServer {
+        let ttl = Duration::from_secs(CREDENTIAL_TTL_SECS.unsigned_abs());
+        match &self.inner.external_turn {
+            Some(urls) => {
+                let now_secs = SystemClock::default().now().as_millis() / 1000;
+                let config = TurnConfig {
+                    urls: urls.clone(),
+                    secret: self.inner.secret.clone(),
+                    ttl_secs: CREDENTIAL_TTL_SECS,
+                    ..TurnConfig::default()
+                };
+                let (username, credential) = config.credentials(now_secs, name);
+                IceServer::new(urls.clone(), username, credential)
+            }
+            None => self.inner.turn.issue_credentials(name, ttl),
+        }
+    }
+
+    /// The customer of `contact_id` hangs up now, the way the media server ends a call: the
+    /// contact ends on the attached instance, a server `bye` goes out on the call's signaling
+    /// channel (the client answers it with `result{}`), and the customer leg closes. False
+    /// when the contact has no live leg.
+    pub async fn customer_hangs_up(&self, contact_id: &str) -> bool {
+        let (leg, instance) = {
+            let state = self.state();
+            let leg = state
+                .legs
+                .iter()
+                .find(|(_, leg)| leg.contact.get() == contact_id)
+                .map(|(pc, leg)| (pc.clone(), leg.connection_id.clone()));
+            (leg, state.instance.clone())
+        };
+        let Some((peer_connection_id, connection_id)) = leg else {
+            return false;
+        };
+        tracing::info!(%contact_id, "simulated customer hangs up");
+        if let Some(instance) = instance {
+            if let Err(error) = instance.control().hang_up(contact_id) {
+                tracing::debug!(%error, %contact_id, "the contact did not end on the instance");
+            }
+        }
+        if !self.inner.signaling.push_bye(&connection_id) {
+            tracing::warn!(%contact_id, "no signaling channel for the server bye");
+        }
+        let _ = self.inner.events.send(MediaServiceEvent::HungUp {
+            contact_id: contact_id.to_owned(),
+        });
+        self.close_leg(&peer_connection_id).await;
+        true
     }
 
     /// The signaling service (fault injection, server pushes, the journal).
