@@ -15,6 +15,13 @@
 //! holds the microphone only during calls. On Linux the feature links ALSA (Debian
 //! `libasound2-dev`); a machine without a sound card lists no devices and opening the default
 //! one fails with [`audio::AudioError::DeviceUnavailable`].
+//!
+//! ## Signed requests to Amazon OpenSearch (feature `sigv4`)
+//!
+//! The Elasticsearch/OpenSearch stats sink authenticates with basic auth, an API key or a
+//! bearer token; with the `sigv4` feature also with IAM credentials
+//! (`sinks::SinkAuth::SigV4(SigV4Credentials::new(key_id, secret, region, "es" | "aoss"))`),
+//! signing every `_bulk` request with AWS Signature Version 4.
 
 pub mod audio;
 mod error;

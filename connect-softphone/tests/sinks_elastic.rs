@@ -259,3 +259,55 @@ async fn large_batches_are_split_under_the_document_limit() {
         .all(|s| s.body.len() <= connect_softphone::sinks::MAX_BULK_BYTES));
     hub.shutdown().await;
 }
+
+/// With IAM credentials (Amazon OpenSearch Service), every `_bulk` request is signed with
+/// SigV4 over its body, and the secret never travels.
+#[cfg(feature = "sigv4")]
+#[tokio::test]
+async fn bulk_requests_are_signed_with_sigv4() {
+    use connect_softphone::sinks::SigV4Credentials;
+    use sha2::{Digest, Sha256};
+
+    let server = Recorder::with_responder(|seen| bulk_answer(seen, |_| 201)).await;
+    let credentials = SigV4Credentials::new("AKIDEXAMPLE", "sigv4-secret", "us-east-1", "es")
+        .with_session_token("session-token");
+    let sink = ElasticsearchSink::builder(&server.url)
+        .auth(SinkAuth::SigV4(credentials))
+        .build()
+        .expect("sink builds");
+    let (hub, _events) = StatsHub::builder()
+        .clock(Arc::new(SteppedClock::new(T0)))
+        .sink_with_spool(Arc::new(sink), SpoolConfig::default())
+        .start()
+        .await;
+    hub.dispatch(vec![sample(StreamDirection::AudioInput, T0)]);
+    hub.wait_until(|s| s[0].delivered == 1).await;
+
+    let seen = server.accepted();
+    let request = &seen[0];
+    let authorization = request.header("authorization").expect("signed");
+    let date = request.header("x-amz-date").expect("x-amz-date");
+    assert_eq!(date.len(), 16, "{date}");
+    assert!(authorization.starts_with(&format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/{}/us-east-1/es/aws4_request, \
+         SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, \
+         Signature=",
+        &date[..8]
+    )));
+    let signature = authorization.rsplit('=').next().expect("signature");
+    assert!(signature.len() == 64 && signature.chars().all(|c| c.is_ascii_hexdigit()));
+    let body_hash: String = Sha256::digest(&request.body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        request.header("x-amz-content-sha256"),
+        Some(body_hash.as_str())
+    );
+    assert_eq!(
+        request.header("x-amz-security-token"),
+        Some("session-token")
+    );
+    assert!(!format!("{:?}", request.headers).contains("sigv4-secret"));
+    hub.shutdown().await;
+}

@@ -33,7 +33,8 @@ pub struct ElasticsearchSinkBuilder {
 }
 
 impl ElasticsearchSinkBuilder {
-    /// How to authenticate: basic, API key ([`SinkAuth::elastic_api_key`]) or bearer.
+    /// How to authenticate: basic, API key ([`SinkAuth::elastic_api_key`]), bearer, or AWS
+    /// SigV4 (`SinkAuth::SigV4`, feature `sigv4`) for Amazon OpenSearch Service and Serverless.
     pub fn auth(mut self, auth: SinkAuth) -> Self {
         self.auth = auth;
         self

@@ -42,6 +42,10 @@ pub enum SinkAuth {
         /// Its value.
         value: Sensitive,
     },
+    /// AWS Signature Version 4 (feature `sigv4`): Amazon OpenSearch Service (`es`) and
+    /// OpenSearch Serverless (`aoss`).
+    #[cfg(feature = "sigv4")]
+    SigV4(super::SigV4Credentials),
 }
 
 impl SinkAuth {
@@ -124,8 +128,7 @@ impl Poster {
             .client
             .post(url)
             .headers(self.headers.clone())
-            .header(CONTENT_TYPE, content_type)
-            .body(body);
+            .header(CONTENT_TYPE, content_type);
         request = match &self.auth {
             SinkAuth::None => request,
             SinkAuth::Bearer(token) => request.bearer_auth(token.expose()),
@@ -139,7 +142,12 @@ impl Poster {
                 value.set_sensitive(true);
                 request.header(name.as_str(), value)
             }
+            #[cfg(feature = "sigv4")]
+            SinkAuth::SigV4(credentials) => {
+                super::sigv4::sign_request(request, credentials, url, content_type, &body)?
+            }
         };
+        let request = request.body(body);
         let response = request.send().await.map_err(|e| {
             // reqwest's error text names the URL, never the headers.
             SinkError::retryable(format!("POST {url}: {}", e.without_url()))

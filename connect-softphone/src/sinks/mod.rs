@@ -14,6 +14,8 @@ mod http;
 mod http_json;
 mod hub;
 mod parts;
+#[cfg(feature = "sigv4")]
+mod sigv4;
 mod sink;
 mod spool;
 mod worker;
@@ -28,6 +30,8 @@ pub use health::{MonitoringHealth, SinkHealth};
 pub use http::{SinkAuth, DEFAULT_SINK_DEADLINE};
 pub use http_json::{HttpJsonSink, HttpJsonSinkBuilder};
 pub use hub::{StatsEvents, StatsHub, StatsHubBuilder, EVENT_CAPACITY};
+#[cfg(feature = "sigv4")]
+pub use sigv4::SigV4Credentials;
 /// The specification's name for [`StatsSink`].
 pub use sink::StatsSink as QualitySink;
 pub use sink::{SinkError, StatsSink};
