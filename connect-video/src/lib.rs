@@ -10,10 +10,12 @@
 //! - [`route`]: ad-hoc route references (voice → video) with unbiased CSPRNG references,
 //!   email binding, atomic single use, expiry and attempt limits.
 //! - [`escalation`]: the server-side rules of chat → video escalation that need no media.
-//! - `mock` (feature `mock`): a simulated participant service on loopback.
+//! - [`meeting`]: meetings with Opus audio, VP8 video and content share.
+//! - `mock` (feature `mock`): a simulated participant service and meeting service on loopback.
 
 pub mod chat;
 pub mod escalation;
+pub mod meeting;
 #[cfg(all(feature = "mock", not(target_arch = "wasm32")))]
 pub mod mock;
 pub mod participant;

@@ -35,4 +35,4 @@ pub use types::{
     IceCandidate, IcePolicy, IceServer, IceTimings, NegotiatedCodecs, SessionDescription,
 };
 #[cfg(not(target_arch = "wasm32"))]
-pub use webrtc::WebRtcEngine;
+pub use webrtc::{rtc_configuration, rtc_settings, DriverRuntime, WebRtcEngine};

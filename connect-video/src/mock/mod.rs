@@ -4,6 +4,7 @@
 
 mod error;
 mod http;
+pub mod meeting;
 mod ops;
 mod service;
 mod state;

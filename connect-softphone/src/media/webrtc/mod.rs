@@ -17,3 +17,5 @@ mod stats;
 mod supervisor;
 
 pub use engine::WebRtcEngine;
+pub use runtime::DriverRuntime;
+pub use setup::{configuration as rtc_configuration, settings as rtc_settings};

@@ -75,16 +75,27 @@ thread_local! {
     static POLLING: RefCell<Option<Arc<Wakes>>> = const { RefCell::new(None) };
 }
 
-/// The runtime of one peer connection.
+/// The runtime of one peer connection: webrtc-rs's tokio runtime whose driver gets immediate
+/// follow-up passes after every wake-up (see the module documentation), so relayed ICE, DTLS
+/// and RTP hops never wait for an unrelated wake-up. Give each peer connection its own.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::Arc;
+/// use connect_softphone::media::DriverRuntime;
+/// let runtime: Arc<dyn webrtc::runtime::Runtime> = Arc::new(DriverRuntime::new()?);
+/// // PeerConnectionBuilder::new().with_runtime(runtime) ...
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
-pub(super) struct DriverRuntime {
+pub struct DriverRuntime {
     inner: Arc<dyn Runtime>,
     wakes: Arc<Wakes>,
 }
 
 impl DriverRuntime {
     /// Wraps webrtc-rs's default runtime.
-    pub(super) fn new() -> Result<Self, MediaError> {
+    pub fn new() -> Result<Self, MediaError> {
         let inner = default_runtime()
             .ok_or_else(|| MediaError::Setup("no async runtime for the peer connection".into()))?;
         Ok(Self {
@@ -95,7 +106,7 @@ impl DriverRuntime {
 
     /// Wakes the driver for a pass now. For changes the driver is not told about, such as
     /// remote candidates added to the ICE agent (webrtc-rs wakes it only for TCP ones).
-    pub(super) fn nudge(&self) {
+    pub fn nudge(&self) {
         self.wakes.nudge();
     }
 

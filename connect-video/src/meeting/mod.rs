@@ -1,0 +1,7 @@
+//! Meetings (the Chime SDK shape): join data from any of its sources, the signalling client and
+//! the media (Opus audio, VP8 video, content share).
+
+pub mod join;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod media;
+pub mod signal;
