@@ -122,10 +122,16 @@ impl SimInstance {
         let now = self.inner.clock.now();
         let (result, changed) = {
             let mut engine = lock(&self.inner.engine);
-            let before = engine.journal().next_seq();
+            // A change is a journal entry or a new next timer: a long poll or the timer task
+            // sleeping until the old due time must wake for an earlier one (accepting a voice
+            // contact only schedules the agent's leg coming up).
+            let before = (engine.journal().next_seq(), engine.next_due());
             engine.advance_to(now);
             let result = f(&mut engine, now);
-            (result, engine.journal().next_seq() != before)
+            (
+                result,
+                (engine.journal().next_seq(), engine.next_due()) != before,
+            )
         };
         if changed {
             self.notify();
