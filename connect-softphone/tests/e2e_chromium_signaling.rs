@@ -142,10 +142,9 @@ impl Call {
             assert!(!candidates.is_empty(), "{side}: {talking}");
             for candidate in candidates {
                 let line = candidate["candidate"].as_str().unwrap_or_default();
-                let port = relay_port(line).unwrap_or_else(|| panic!("{side}: not relay: {line}"));
                 assert!(
-                    self.coturn.relay_ports().contains(&port),
-                    "{side}: a coturn relay address: {line}"
+                    self.coturn.relays(line),
+                    "{side}: a relay candidate on a coturn relay address: {line}"
                 );
             }
         }
@@ -262,18 +261,15 @@ impl Call {
             0,
             "the embedded TURN server is unused"
         );
-        let log = self.coturn.log();
-        let allocations: Vec<&str> = log
-            .lines()
-            .filter(|l| l.contains("ALLOCATE processed, success"))
-            .collect();
+        let allocations = self.coturn.allocations();
         eprintln!("coturn's allocations:\n{}", allocations.join("\n"));
         let customer_user = format!(":customer-{}>", self.contact_id);
         let page_user = format!("<{}>", self.page_turn_user);
         for (who, user) in [("the customer", customer_user), ("Chromium", page_user)] {
             assert!(
                 allocations.iter().any(|l| l.contains(&user)),
-                "coturn allocated {who}'s relay:\n{log}"
+                "coturn allocated {who}'s relay:\n{}",
+                self.coturn.log()
             );
         }
     }
@@ -360,14 +356,6 @@ async fn softphone_media_info(sim: &SimInstance, contact_id: &str) -> (Sensitive
         info.call_config_json.expect("callConfigJson"),
         info.call_context_token.expect("callContextToken"),
     )
-}
-
-/// The port of a relay candidate line, `None` for other types.
-fn relay_port(candidate: &str) -> Option<u16> {
-    let words: Vec<&str> = candidate.split_whitespace().collect();
-    (words.get(6..8) == Some(&["typ", "relay"][..]))
-        .then(|| words.get(5).and_then(|p| p.parse().ok()))
-        .flatten()
 }
 
 /// Whether `freq` dominates these 48 kHz samples at a usable level.

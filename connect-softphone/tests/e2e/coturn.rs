@@ -103,6 +103,27 @@ impl Coturn {
         std::fs::read_to_string(self.dir.join("turn.log")).unwrap_or_default()
     }
 
+    /// The log lines of the relay allocations coturn granted so far (each names its user as
+    /// `<user name>`).
+    pub fn allocations(&self) -> Vec<String> {
+        self.log()
+            .lines()
+            .filter(|l| l.contains("ALLOCATE processed, success"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whether `candidate` (an SDP `candidate:` attribute) is a relay candidate on one of
+    /// coturn's relay ports.
+    pub fn relays(&self, candidate: &str) -> bool {
+        let words: Vec<&str> = candidate.split_whitespace().collect();
+        words.get(6..8) == Some(&["typ", "relay"][..])
+            && words
+                .get(5)
+                .and_then(|p| p.parse().ok())
+                .is_some_and(|port| self.relay_ports().contains(&port))
+    }
+
     /// The shared secret credentials are derived from.
     pub fn secret(&self) -> &str {
         &self.secret

@@ -1,7 +1,9 @@
 //! The browser peer's page and its signaling: an HTTP server on 127.0.0.1:0 serving a page
-//! (`page.html`, the raw WebRTC peer, or `agent_page.html`, the agent's softphone) and one
-//! WebSocket (`/ws`) that carries JSON messages between the page and the test (configuration,
-//! offer/answer with candidates or the call's signaling parameters, the page's reports).
+//! (`page.html`, the raw WebRTC peer; `agent_page.html`, the agent's softphone; or
+//! `service_page.html`, the media service's side of a softphone call), the script the two
+//! softphone pages share (`/softphone_common.js`), and one WebSocket (`/ws`) that carries JSON
+//! messages between the page and the test (configuration, offer/answer with candidates or the
+//! call's signaling parameters, the page's reports).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,12 @@ pub const PEER_PAGE: &str = include_str!("page.html");
 
 /// The agent's softphone, signaling to the media service itself.
 pub const AGENT_PAGE: &str = include_str!("agent_page.html");
+
+/// The media service's side of a softphone call, answering the agent's signaling.
+pub const SERVICE_PAGE: &str = include_str!("service_page.html");
+
+/// What the softphone pages share: the test channel, JSON-RPC, gathering, the audio check.
+const SOFTPHONE_COMMON: &str = include_str!("softphone_common.js");
 
 /// The channels of the one page session, taken by the first WebSocket.
 type Session = Arc<Mutex<Option<(mpsc::UnboundedReceiver<Value>, mpsc::UnboundedSender<Value>)>>>;
@@ -50,6 +58,7 @@ impl PageServer {
         let session: Session = Arc::new(Mutex::new(Some((page_inbox, page_outbox))));
         let app = Router::new()
             .route("/", get(move || async move { Html(page) }))
+            .route("/softphone_common.js", get(common_script))
             .route("/ws", get(upgrade))
             .with_state(session);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -103,6 +112,13 @@ impl Drop for PageServer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+async fn common_script() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+        SOFTPHONE_COMMON,
+    )
 }
 
 async fn upgrade(ws: WebSocketUpgrade, State(session): State<Session>) -> impl IntoResponse {

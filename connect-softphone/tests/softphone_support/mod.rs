@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_core::auth::StaticToken;
-use connect_core::events::{AgentEvent, ContactEventKind};
+use connect_core::events::{AgentEvent, ContactEventKind, Events};
 use connect_core::http::HttpCti;
 use connect_core::mock::{AgentSpec, SimInstance, SimServer};
 use connect_core::session::AgentSession;
@@ -174,22 +174,7 @@ impl Rig {
             .await
             .expect("sim server");
         media.attach(&sim, &server);
-        let token = sim.issue_token("agent1").expect("token");
-        let api = HttpCti::builder(server.url())
-            .auth(Arc::new(StaticToken::new(token.auth_token)))
-            .build()
-            .expect("HTTP CTI client");
-        let source: Arc<dyn WsUrlSource> = Arc::new(api.clone());
-        let (websocket, ws_events) = WsManager::builder(source)
-            .allow_insecure_loopback(true)
-            .connect()
-            .await
-            .expect("CCP WebSocket");
-        let (session, mut agent_events) = AgentSession::builder(api)
-            .websocket(websocket, ws_events)
-            .connect()
-            .await
-            .expect("agent session");
+        let (session, mut agent_events) = agent_session(&sim, &server, "agent1").await;
         let early = options.ringing_before_attach.then(|| {
             sim.control()
                 .enqueue_voice("+15555550199")
@@ -388,6 +373,30 @@ impl Rig {
         self.session.shutdown().await;
         self.media.stop().await;
     }
+}
+
+/// `agent`'s session on `server`: CTI over HTTP with the agent's token, and the CCP WebSocket.
+pub async fn agent_session(
+    sim: &SimInstance,
+    server: &SimServer,
+    agent: &str,
+) -> (AgentSession, Events) {
+    let token = sim.issue_token(agent).expect("token");
+    let api = HttpCti::builder(server.url())
+        .auth(Arc::new(StaticToken::new(token.auth_token)))
+        .build()
+        .expect("HTTP CTI client");
+    let source: Arc<dyn WsUrlSource> = Arc::new(api.clone());
+    let (websocket, ws_events) = WsManager::builder(source)
+        .allow_insecure_loopback(true)
+        .connect()
+        .await
+        .expect("CCP WebSocket");
+    AgentSession::builder(api)
+        .websocket(websocket, ws_events)
+        .connect()
+        .await
+        .expect("agent session")
 }
 
 /// Waits for `count` more samples in `sink` and returns them.
