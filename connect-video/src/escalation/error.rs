@@ -22,6 +22,24 @@ pub enum EscalationError {
     /// The operating system's random source failed.
     #[error("no OS randomness: {0}")]
     Random(String),
+    /// No escalation is registered for this chat contact.
+    #[error("no video escalation for contact {0}")]
+    UnknownContact(String),
+    /// The agent already started the video call of this chat.
+    #[error("the video call of contact {0} is already started")]
+    AlreadyStarted(String),
+    /// The agent has not started the video call yet.
+    #[error("the video call has not started")]
+    NotStarted,
+    /// The meeting control plane refused or failed.
+    #[error("meeting control plane: {0}")]
+    Meeting(String),
+    /// The invitation could not be sent on the chat.
+    #[error("chat: {0}")]
+    Chat(String),
+    /// The meeting's join data is incomplete.
+    #[error("join data: {0}")]
+    JoinData(String),
 }
 
 impl EscalationError {

@@ -1,16 +1,22 @@
-//! Server-side rules of video escalation that need no media (§5, §6.3): chat start with a
-//! pinned flow and SDK-only routing attributes, ids minted server-side, join tickets, the
-//! structured invitation, meeting ownership, and the meeting model as data.
+//! The server side of video escalation (§5, §6.3): chat start with a pinned flow and SDK-only
+//! routing attributes, ids minted server-side, join tickets, the structured invitation,
+//! meeting ownership, the meeting model as data, and [`VideoEscalation`], the chat → video
+//! flow over a [`MeetingControl`] plane with its [`EscalationEvent`]s.
 
 mod attributes;
+mod control;
 mod error;
+mod event;
 mod invitation;
 mod meeting;
 mod start_chat;
 mod ticket;
+mod video;
 
 pub use attributes::{AttributeNames, ChatStartPolicy, CustomerChatStart, PRIORITY_MARKER};
+pub use control::MeetingControl;
 pub use error::EscalationError;
+pub use event::{EndedBy, EscalationEvent, EscalationEvents};
 pub use invitation::{Invitation, INVITATION_TYPE, INVITATION_VERSION};
 pub use meeting::{
     AllowedCapabilities, Attendee, ConnectionData, EscalationMeeting, MediaPlacement, Meeting,
@@ -18,3 +24,4 @@ pub use meeting::{
 };
 pub use start_chat::{ParticipantDetails, StartChatContactRequest, StartChatContactResponse};
 pub use ticket::{JoinTicket, TicketBinding};
+pub use video::{VideoEscalation, VideoEscalationBuilder, DEFAULT_TICKET_TTL};

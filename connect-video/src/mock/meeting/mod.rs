@@ -4,6 +4,7 @@
 mod connection;
 mod control;
 mod error;
+mod escalation;
 mod room;
 mod router;
 mod service;
