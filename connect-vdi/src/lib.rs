@@ -18,7 +18,10 @@
 //!   [`MediaEngine`](connect_softphone::media::MediaEngine) that runs every call's media on the
 //!   endpoint, with an explicit [`FallbackPolicy`].
 //! - [`engine`]: the endpoint media engine as a library ([`EndpointEngine`]); the
-//!   `connect-media-engine` binary runs it.
+//!   `connect-media-engine` binary runs it. Its devices are fake by default (a tone
+//!   microphone and a recording speaker, for CI and machines without audio hardware); with
+//!   feature `devices`, `DeviceSet::live()` and `--devices live` use the machine's own
+//!   microphones and speakers (cpal), enumerated and selected through the protocol.
 //!
 //! ## The protocol `connect-vdi/1`
 //!
@@ -37,18 +40,21 @@
 //!
 //! | Method | Params | Result |
 //! |---|---|---|
-//! | `hello` | `protocols:[1]`, `token`, `client:{name,version}`, `desktopId` | `protocol`, `engine:{name,version}`, `capabilities:{earlyMedia, iceRestart, codecs:["opus"], video:false}` |
+//! | `hello` | `protocols:[1]`, `token`, `client:{name,version}`, `desktopId` | `protocol`, `engine:{name,version}`, `capabilities:{earlyMedia, iceRestart, codecs:["opus"], video:false, dtmf?, replaceTrack?, answer?}` |
 //! | `getUserMedia` | `audio:{deviceId?, echoCancellation, noiseSuppression?, autoGainControl?}` | `streamId`, `tracks:[{trackId, kind, label, deviceId}]`; `video` gets `-32021` |
 //! | `enumerateDevices` | — | `devices:[{deviceId, kind: audioinput\|audiooutput, label, groupId, isDefault}]` |
 //! | `createPeerConnection` | `iceServers:[{urls,username,credential}]`, `iceTransportPolicy`, `bundlePolicy`, `rtcpMuxPolicy`, `codecs?`, `opusDtx?` | `pcId` |
 //! | `addTrack` | `pcId`, `trackId`, `streamId` | `{}` |
 //! | `createOffer` | `pcId`, `iceRestart?`, `iceServers?` | `sdp` |
-//! | `setLocalDescription` | `pcId`, `type:"offer"`, `sdp` (munged) | `{}`; then `iceCandidate`… `null` |
-//! | `setRemoteDescription` | `pcId`, `type:"answer"`, `sdp`, `candidates?` | `{}` |
+//! | `setLocalDescription` | `pcId`, `type:"offer"\|"answer"`, `sdp` (the offer munged, the answer as made) | `{}`; then `iceCandidate`… `null` |
+//! | `setRemoteDescription` | `pcId`, `type:"answer"\|"offer"`, `sdp`, `candidates?` | `{}`; an offer is answered (the engine gathers meanwhile) |
+//! | `createAnswer` | `pcId` | `sdp` (the answer to the offer set last) |
 //! | `addIceCandidate` | `pcId`, `candidate`, `sdpMid`, `sdpMLineIndex`, `usernameFragment?` | `{}` |
 //! | `getStats` | `pcId` | `reports:[…]` (W3C `inbound-rtp`, `outbound-rtp`, `remote-inbound-rtp`, `media-source`) |
 //! | `setDevice` | `kind`, `deviceId` | `{deviceId, label}`; an input change swaps the sender's source on every peer connection, an output change moves playout |
 //! | `mute` | `trackId`, `muted` | `{}`; a muted track keeps sending silence |
+//! | `insertDtmf` | `pcId`, `tones` (`0-9 * # A-D`, `,` = 500 ms pause) | `{}` once queued; RFC 4733 `telephone-event`; `-32021` when it was not negotiated |
+//! | `replaceTrack` | `pcId`, `trackId` \| `null` | `{}`; the sender sends that track (or silence) without renegotiation, mute state kept |
 //! | `close` | `pcId` \| `streamId` \| `all:true` | `{}`; `all` ends the desktop connection cleanly |
 //!
 //! | Notification (engine → desktop) | Params |
@@ -66,7 +72,19 @@
 //! ([`protocol::codes`]). Unknown fields and notifications are ignored, so additive changes
 //! need no version bump. `codecs`, `opusDtx` and `iceServers` on `createOffer` are such
 //! additive fields of this SDK: the engine's offer matches the desktop's munging, and an ICE
-//! restart carries Connect's fresh TURN credentials.
+//! restart carries Connect's fresh TURN credentials. `createAnswer`, `insertDtmf`,
+//! `replaceTrack` and `setRemoteDescription{type:"offer"}` are additive methods of version 1:
+//! an engine announces them with the `hello` capabilities `answer`, `dtmf` and
+//! `replaceTrack` (absent = false), and the desktop side never calls a method its engine did
+//! not announce. The golden fixtures in `tests/fixtures/` pin every message's shape.
+//!
+//! **ICE restart.** The engine's peers never restart on their own (TURN credentials come from
+//! CTI, on the desktop). The softphone's session machine restarts a redirected call exactly as
+//! an in-desktop one: the engine reports `iceStateChange{disconnected}`, the desktop fetches
+//! fresh credentials and sends `createOffer{iceRestart:true, iceServers}`, then the answer. A
+//! redirected peer whose configuration carries a credential provider restarts itself the same
+//! way after the grace period, and reports `IceRestartStarted`, `IceRestartOffer` and
+//! `IceRestartFailed` like the in-desktop engine.
 //!
 //! **Timeouts.** `hello` 2 s; `getUserMedia` 10 s; others 5 s, except `createOffer`, which
 //! also covers the engine's ICE gathering (8 s): this engine gathers while it creates the

@@ -1,6 +1,7 @@
 //! The protocol on a real socket: the engine rejects malformed frames with the right JSON-RPC
 //! errors and keeps serving; the desktop ignores malformed frames from a misbehaving engine,
 //! types bad results as errors, and declares a silent engine lost after 5 s.
+#![cfg(feature = "mock")]
 
 mod support;
 

@@ -1,6 +1,7 @@
 //! What the desktop side does when redirection is unavailable: an unreachable engine, a wrong
 //! token, an unsupported endpoint, a second desktop, an engine killed mid-call, an engine that
 //! goes silent. Every case yields a typed reason, an event, and the fallback policy.
+#![cfg(feature = "mock")]
 
 mod support;
 

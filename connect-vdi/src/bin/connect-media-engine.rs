@@ -1,7 +1,8 @@
 //! `connect-media-engine`: the endpoint media engine of `connect-vdi/1`.
 //!
 //! Prints its URL (`ws://127.0.0.1:<port>`) on the first line of standard output once it
-//! listens. Stops gracefully on SIGTERM or Ctrl-C (the desktop is told
+//! listens. `--devices fake` (the default) runs a tone microphone and a recording speaker;
+//! `--devices live` the machine's own devices (build with feature `devices`). Stops gracefully on SIGTERM or Ctrl-C (the desktop is told
 //! `disconnected{endpointDisconnected}`).
 
 use std::io::Write;
@@ -23,10 +24,17 @@ struct Args {
     /// File holding the pairing token (else `CONNECT_VDI_ENGINE_TOKEN`).
     #[arg(long)]
     token_file: Option<PathBuf>,
-    /// Fake devices: a tone microphone and a recording speaker, for machines without audio
-    /// hardware. This build has no live-device backend, so fake devices are always used.
-    #[arg(long)]
+    /// Audio devices: `fake` (the default: a tone microphone and a recording speaker, for
+    /// machines without audio hardware and CI) or `live` (this machine's microphones and
+    /// speakers; needs a build with feature `devices`).
+    #[arg(long, value_enum, default_value_t = Devices::Fake)]
+    devices: Devices,
+    /// Same as `--devices fake`.
+    #[arg(long, conflicts_with = "devices")]
     fake_devices: bool,
+    /// Local UDP address the call peers bind (repeat for several; default `0.0.0.0:0`).
+    #[arg(long = "peer-bind")]
+    peer_bind: Vec<String>,
     /// Frequency of the fake microphone's tone, Hz.
     #[arg(long, default_value_t = 440.0)]
     tone: f64,
@@ -39,6 +47,15 @@ struct Args {
     /// Log level (error, warn, info, debug, trace).
     #[arg(long, default_value = "info")]
     log_level: tracing::Level,
+}
+
+/// Where the engine's audio devices come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Devices {
+    /// Tone microphone, silence, recording speaker.
+    Fake,
+    /// The machine's own devices.
+    Live,
 }
 
 fn token(args: &Args) -> Result<String, String> {
@@ -56,6 +73,25 @@ fn token(args: &Args) -> Result<String, String> {
 }
 
 fn devices(args: &Args) -> Result<DeviceSet, String> {
+    match (args.devices, args.fake_devices) {
+        (Devices::Live, false) => live_devices(),
+        _ => fake_devices(args),
+    }
+}
+
+#[cfg(feature = "devices")]
+fn live_devices() -> Result<DeviceSet, String> {
+    let devices = DeviceSet::live().map_err(|e| e.to_string())?;
+    tracing::info!(devices = ?devices.list(), "live audio devices");
+    Ok(devices)
+}
+
+#[cfg(not(feature = "devices"))]
+fn live_devices() -> Result<DeviceSet, String> {
+    Err("--devices live needs a build with feature `devices`".into())
+}
+
+fn fake_devices(args: &Args) -> Result<DeviceSet, String> {
     let input = match &args.input_wav {
         Some(path) => InputSpec::Wav(path.clone()),
         None => InputSpec::Tone {
@@ -75,10 +111,10 @@ fn devices(args: &Args) -> Result<DeviceSet, String> {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    if !args.fake_devices {
-        tracing::warn!("this build has no live audio backend: using the fake devices");
+    let mut config = EngineConfig::new(token(&args)?, devices(&args)?);
+    if !args.peer_bind.is_empty() {
+        config.peer_bind_addrs = args.peer_bind.clone();
     }
-    let config = EngineConfig::new(token(&args)?, devices(&args)?);
     let engine = EndpointEngine::start(config, &args.listen)
         .await
         .map_err(|e| e.to_string())?;

@@ -76,6 +76,7 @@ pub(crate) async fn establish(config: &EngineClientConfig) -> Result<Established
                 format!("hello failed: {other}"),
             ),
         })?;
+    link.set_capabilities(result.capabilities);
     if !config.protocols.contains(&result.protocol) {
         return Err(LinkLoss {
             reason: VdiDisconnectReason::EndpointUnsupported,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -18,7 +18,7 @@ use tracing::{debug, warn};
 
 use super::EngineClientConfig;
 use crate::protocol::codes::SUBPROTOCOL;
-use crate::protocol::{Frame, Notification, Request, RequestId, RpcError};
+use crate::protocol::{Capabilities, Frame, Notification, Request, RequestId, RpcError};
 use crate::{FailureKind, VdiDisconnectReason, VdiError};
 
 type Pending = Mutex<HashMap<i64, oneshot::Sender<Result<Value, RpcError>>>>;
@@ -38,6 +38,7 @@ pub(crate) struct Link {
     notifications: broadcast::Sender<Notification>,
     lost: watch::Receiver<Option<LinkLoss>>,
     driver: tokio::task::JoinHandle<()>,
+    capabilities: OnceLock<Capabilities>,
 }
 
 impl Drop for Link {
@@ -101,7 +102,18 @@ impl Link {
             notifications,
             lost,
             driver,
+            capabilities: OnceLock::new(),
         }))
+    }
+
+    /// Records what the engine said it can do (`hello`).
+    pub(crate) fn set_capabilities(&self, capabilities: Capabilities) {
+        let _ = self.capabilities.set(capabilities);
+    }
+
+    /// What the engine can do (all off before `hello`).
+    pub(crate) fn capabilities(&self) -> Capabilities {
+        self.capabilities.get().cloned().unwrap_or_default()
     }
 
     /// A subscription to the engine's notifications, in order.

@@ -6,9 +6,13 @@ mod config;
 mod devices;
 mod handshake;
 mod link;
+mod negotiate;
 mod peer;
+mod peer_watch;
 mod platform;
 mod redirected;
+mod restart;
+mod sender;
 mod stats;
 
 pub use config::{EngineClientConfig, FallbackPolicy};

@@ -25,6 +25,10 @@ pub enum InputSpec {
     Silence,
     /// A WAV file, looped.
     Wav(PathBuf),
+    /// A live capture device of this machine, by its id (feature `devices`); opened for each
+    /// call that sends from it, closed when the call ends.
+    #[cfg(feature = "devices")]
+    Live(String),
 }
 
 impl InputSpec {
@@ -36,15 +40,29 @@ impl InputSpec {
             } => Box::new(ToneSource::new(*freq_hz, *level_dbfs)),
             Self::Silence => Box::new(SilenceSource::new()),
             Self::Wav(path) => Box::new(WavFileSource::open(path)?.looping(true)),
+            #[cfg(feature = "devices")]
+            Self::Live(id) => Box::new(connect_softphone::audio::devices::DeviceSource::open(
+                Some(id),
+            )?),
         })
     }
 }
 
 type SharedSink = Arc<tokio::sync::Mutex<Box<dyn AudioSink>>>;
 
+/// A playout device.
+#[derive(Clone)]
+pub(super) enum OutputSpec {
+    /// A sink every call plays into (fake speakers, recorders).
+    Sink(SharedSink),
+    /// A live playout device of this machine, by its id, opened for each call's playout.
+    #[cfg(feature = "devices")]
+    Live(String),
+}
+
 struct State {
     inputs: Vec<(DeviceInfo, InputSpec)>,
-    outputs: Vec<(DeviceInfo, SharedSink)>,
+    outputs: Vec<(DeviceInfo, OutputSpec)>,
     input: Option<String>,
     output: Option<String>,
 }
@@ -135,16 +153,21 @@ impl DeviceSet {
 
     /// Adds a playout device (the first one is the default).
     pub fn with_output(self, id: &str, label: &str, sink: Box<dyn AudioSink>) -> Self {
-        {
-            let mut state = self.lock();
-            state.outputs.retain(|(d, _)| d.device_id != id);
-            state.outputs.push((
-                Self::info(id, DeviceKind::AudioOutput, label),
-                Arc::new(tokio::sync::Mutex::new(sink)),
-            ));
-            state.output.get_or_insert_with(|| id.to_owned());
-        }
+        self.plug_output(
+            id,
+            label,
+            OutputSpec::Sink(Arc::new(tokio::sync::Mutex::new(sink))),
+        );
         self
+    }
+
+    pub(super) fn plug_output(&self, id: &str, label: &str, spec: OutputSpec) {
+        let mut state = self.lock();
+        state.outputs.retain(|(d, _)| d.device_id != id);
+        state
+            .outputs
+            .push((Self::info(id, DeviceKind::AudioOutput, label), spec));
+        state.output.get_or_insert_with(|| id.to_owned());
     }
 
     /// Hot-plugs a capture device.
@@ -203,7 +226,7 @@ impl DeviceSet {
                 .find(|(d, _)| d.device_id == id)
                 .map(|(_, s)| s.clone())
         };
-        spec.ok_or_else(|| AudioError::Device(format!("no capture device {id}")))?
+        spec.ok_or_else(|| AudioError::NoSuchDevice(id.to_owned()))?
             .open()
     }
 
@@ -233,36 +256,44 @@ impl DeviceSet {
     pub fn playout(&self) -> Box<dyn AudioSink> {
         Box::new(Playout {
             devices: self.clone(),
+            #[cfg(feature = "devices")]
+            live: super::live::LivePlayout::default(),
         })
     }
 
-    fn current_output(&self) -> Option<SharedSink> {
+    fn current_output(&self) -> Option<OutputSpec> {
         let state = self.lock();
         let id = state.output.as_deref()?;
         state
             .outputs
             .iter()
             .find(|(d, _)| d.device_id == id)
-            .map(|(_, s)| Arc::clone(s))
+            .map(|(_, s)| s.clone())
     }
 }
 
 struct Playout {
     devices: DeviceSet,
+    #[cfg(feature = "devices")]
+    live: super::live::LivePlayout,
 }
 
 #[async_trait]
 impl AudioSink for Playout {
     async fn write_frame(&mut self, frame: &AudioFrame) -> Result<(), AudioError> {
         match self.devices.current_output() {
-            Some(sink) => sink.lock().await.write_frame(frame).await,
+            Some(OutputSpec::Sink(sink)) => sink.lock().await.write_frame(frame).await,
+            #[cfg(feature = "devices")]
+            Some(OutputSpec::Live(id)) => self.live.write_frame(&id, frame).await,
             None => Ok(()),
         }
     }
 
     async fn flush(&mut self) -> Result<(), AudioError> {
         match self.devices.current_output() {
-            Some(sink) => sink.lock().await.flush().await,
+            Some(OutputSpec::Sink(sink)) => sink.lock().await.flush().await,
+            #[cfg(feature = "devices")]
+            Some(OutputSpec::Live(_)) => self.live.flush().await,
             None => Ok(()),
         }
     }

@@ -3,7 +3,10 @@
 //! sources and sinks) on its own devices. The `connect-media-engine` binary runs it.
 
 mod connection;
+mod controls;
 mod devices;
+#[cfg(feature = "devices")]
+mod live;
 mod peer;
 mod server;
 mod session;

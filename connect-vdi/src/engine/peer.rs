@@ -9,7 +9,7 @@ use connect_softphone::media::{
 use tokio::task::JoinHandle;
 
 use super::connection::Outbox;
-use crate::protocol::{IceStateParams, Notification, TrackStartedParams};
+use crate::protocol::{IceStateParams, Notification, SdpType, TrackStartedParams};
 
 /// The three W3C states, as last reported.
 #[derive(Clone, Debug)]
@@ -25,8 +25,9 @@ pub(super) struct EnginePeer {
     pub(super) config: PeerConfig,
     /// The track it sends, once `addTrack` ran.
     pub(super) track: Option<String>,
-    /// The offer made by `createOffer`, waiting for `setLocalDescription`.
-    pub(super) pending_offer: Option<SessionDescription>,
+    /// The local description made last: the offer of `createOffer`, or the answer made by
+    /// `setRemoteDescription{type:"offer"}`; `setLocalDescription` must repeat it.
+    pub(super) local: Option<(SdpType, SessionDescription)>,
     /// Whether the answer was applied.
     pub(super) answered: bool,
     /// Candidates added before the answer (merged into it).
@@ -54,7 +55,7 @@ impl EnginePeer {
             peer,
             config,
             track: None,
-            pending_offer: None,
+            local: None,
             answered: false,
             early_candidates: Vec::new(),
             states,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use connect_softphone::audio::{AudioCodec, SilenceSource};
-use connect_softphone::media::{IcePolicy, PeerConfig, SessionDescription};
+use connect_softphone::media::{IcePolicy, MediaError, PeerConfig, SessionDescription};
 use serde_json::Value;
 use tracing::{info, warn};
 
@@ -15,35 +15,45 @@ use super::stats::w3c_reports;
 use crate::protocol::codes::*;
 use crate::protocol::*;
 
-type Reply = Result<Value, RpcError>;
+pub(super) type Reply = Result<Value, RpcError>;
 
-struct Stream {
-    device_id: String,
-    track_id: String,
-    muted: bool,
+pub(super) struct Stream {
+    pub(super) device_id: String,
+    pub(super) track_id: String,
+    pub(super) muted: bool,
 }
 
 /// The state of one desktop connection.
 pub(super) struct Session {
-    conn: u64,
-    server: Arc<ServerInner>,
+    pub(super) conn: u64,
+    pub(super) server: Arc<ServerInner>,
     out: Outbox,
     authenticated: bool,
     next: u64,
-    streams: HashMap<String, Stream>,
-    peers: HashMap<String, EnginePeer>,
+    pub(super) streams: HashMap<String, Stream>,
+    pub(super) peers: HashMap<String, EnginePeer>,
 }
 
-fn ok<T: serde::Serialize>(value: T) -> Reply {
+pub(super) fn ok<T: serde::Serialize>(value: T) -> Reply {
     Ok(serde_json::to_value(value).unwrap_or_default())
 }
 
-fn err(code: i64, message: impl Into<String>) -> Reply {
+pub(super) fn err(code: i64, message: impl Into<String>) -> Reply {
     Err(RpcError::new(code, message))
 }
 
-fn media(error: impl std::fmt::Display) -> RpcError {
+pub(super) fn media(error: impl std::fmt::Display) -> RpcError {
     RpcError::new(MEDIA_FAILURE, error.to_string())
+}
+
+/// A remote description the media stack refused: the desktop's fault (`-32602`) when the SDP
+/// is unusable, a media failure otherwise.
+pub(super) fn remote_description(error: MediaError) -> RpcError {
+    if error.is_remote_description() {
+        RpcError::new(INVALID_PARAMS, error.to_string())
+    } else {
+        media(error)
+    }
 }
 
 impl Session {
@@ -116,9 +126,9 @@ impl Session {
             FollowUp::Candidates(pc_id) => {
                 if let Some(peer) = self.peers.get(&pc_id) {
                     let candidates = peer
-                        .pending_offer
+                        .local
                         .as_ref()
-                        .map(|o| o.candidates.clone())
+                        .map(|(_, local)| local.candidates.clone())
                         .unwrap_or_default();
                     for candidate in &candidates {
                         self.out
@@ -150,12 +160,15 @@ impl Session {
             Request::CreatePeerConnection(p) => self.create_peer_connection(p).await,
             Request::AddTrack(p) => self.add_track(p).await,
             Request::CreateOffer(p) => self.create_offer(p).await,
+            Request::CreateAnswer(p) => self.create_answer(p),
             Request::SetLocalDescription(p) => self.set_local_description(p),
             Request::SetRemoteDescription(p) => self.set_remote_description(p).await,
             Request::AddIceCandidate(p) => self.add_ice_candidate(p),
             Request::GetStats(p) => self.get_stats(p).await,
             Request::SetDevice(p) => self.set_device(p).await,
             Request::Mute(p) => self.mute(p),
+            Request::InsertDtmf(p) => self.insert_dtmf(p).await,
+            Request::ReplaceTrack(p) => self.replace_track(p).await,
             Request::Close(p) => self.close(p).await,
         }
     }
@@ -203,6 +216,9 @@ impl Session {
                 ice_restart: true,
                 codecs: vec!["opus".into(), "pcmu".into()],
                 video: false,
+                dtmf: true,
+                replace_track: true,
+                answer: true,
             },
         })
     }
@@ -222,7 +238,10 @@ impl Session {
         else {
             return err(
                 DEVICE_NOT_FOUND,
-                format!("no capture device {:?}", p.audio.device_id),
+                match &p.audio.device_id {
+                    Some(id) => format!("no capture device {id:?}"),
+                    None => "this endpoint has no capture device".to_owned(),
+                },
             );
         };
         let (stream_id, track_id) = (self.issue("stream-"), self.issue("track-"));
@@ -299,35 +318,10 @@ impl Session {
         ok(PcRef { pc_id })
     }
 
-    fn peer(&mut self, pc_id: &str) -> Result<&mut EnginePeer, RpcError> {
+    pub(super) fn peer(&mut self, pc_id: &str) -> Result<&mut EnginePeer, RpcError> {
         self.peers
             .get_mut(pc_id)
             .ok_or_else(|| RpcError::new(UNKNOWN_HANDLE, format!("unknown pcId {pc_id:?}")))
-    }
-
-    async fn add_track(&mut self, p: AddTrackParams) -> Reply {
-        let stream = self
-            .streams
-            .get(&p.stream_id)
-            .filter(|s| s.track_id == p.track_id);
-        let Some(stream) = stream else {
-            return err(
-                UNKNOWN_HANDLE,
-                format!("unknown track {:?} of stream {:?}", p.track_id, p.stream_id),
-            );
-        };
-        let (device_id, muted) = (stream.device_id.clone(), stream.muted);
-        let source = self
-            .server
-            .config
-            .devices
-            .open_input(&device_id)
-            .map_err(|e| RpcError::new(DEVICE_BUSY, e.to_string()))?;
-        let peer = self.peer(&p.pc_id)?;
-        peer.peer.replace_source(source).await.map_err(media)?;
-        peer.peer.set_muted(muted);
-        peer.track = Some(p.track_id);
-        ok(Empty {})
     }
 
     async fn create_offer(&mut self, p: CreateOfferParams) -> Reply {
@@ -343,34 +337,39 @@ impl Session {
         .map_err(media)?;
         peer.gathered();
         let sdp = offer.sdp.clone();
-        peer.pending_offer = Some(offer);
+        peer.local = Some((SdpType::Offer, offer));
         ok(SdpResult { sdp })
     }
 
     fn set_local_description(&mut self, p: SetLocalDescriptionParams) -> Reply {
-        if p.kind != SdpType::Offer {
-            return err(
-                UNSUPPORTED_FEATURE,
-                "this engine makes offers; it does not answer",
-            );
-        }
         let peer = self.peer(&p.pc_id)?;
-        match &peer.pending_offer {
-            None => err(INVALID_STATE, "createOffer first"),
-            Some(offer) if offer.sdp != p.sdp => err(
+        match &peer.local {
+            Some((kind, local)) if *kind == p.kind => {
+                if local.sdp == p.sdp {
+                    ok(Empty {})
+                } else {
+                    err(
+                        INVALID_STATE,
+                        "the description differs from the one the engine made; the engine applies the SDK's munging itself",
+                    )
+                }
+            }
+            _ => err(
                 INVALID_STATE,
-                "the offer differs from the one createOffer returned; the engine applies the SDK's munging itself",
+                match p.kind {
+                    SdpType::Offer => "createOffer first",
+                    SdpType::Answer => "setRemoteDescription with an offer first",
+                },
             ),
-            Some(_) => ok(Empty {}),
         }
     }
 
     async fn set_remote_description(&mut self, p: SetRemoteDescriptionParams) -> Reply {
-        if p.kind != SdpType::Answer {
-            return err(UNSUPPORTED_FEATURE, "only answers are accepted");
+        if p.kind == SdpType::Offer {
+            return self.accept_remote_offer(p).await;
         }
         let peer = self.peer(&p.pc_id)?;
-        if peer.pending_offer.is_none() {
+        if !matches!(peer.local, Some((SdpType::Offer, _))) {
             return err(INVALID_STATE, "no local offer to answer");
         }
         let mut candidates = std::mem::take(&mut peer.early_candidates);
@@ -381,13 +380,7 @@ impl Session {
                 candidates,
             })
             .await
-            .map_err(|e| {
-                if e.is_remote_description() {
-                    RpcError::new(INVALID_PARAMS, e.to_string())
-                } else {
-                    media(e)
-                }
-            })?;
+            .map_err(remote_description)?;
         peer.answered = true;
         ok(Empty {})
     }
@@ -428,7 +421,7 @@ impl Session {
             for peer in self.peers.values().filter(|peer| peer.track.is_some()) {
                 let source = devices
                     .open_input(&device.device_id)
-                    .map_err(|e| RpcError::new(DEVICE_BUSY, e.to_string()))?;
+                    .map_err(super::controls::device_error)?;
                 peer.peer.replace_source(source).await.map_err(media)?;
             }
         }

@@ -168,7 +168,7 @@ pub struct CreateOfferParams {
     pub ice_servers: Option<Vec<IceServer>>,
 }
 
-/// A result carrying an SDP (`createOffer`).
+/// A result carrying an SDP (`createOffer`, `createAnswer`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SdpResult {
     /// The SDP text.
@@ -181,10 +181,10 @@ pub struct SdpResult {
 pub struct SetLocalDescriptionParams {
     /// The peer connection.
     pub pc_id: String,
-    /// `offer`.
+    /// `offer` (after `createOffer`) or `answer` (after `createAnswer`).
     #[serde(rename = "type")]
     pub kind: SdpType,
-    /// The offer after the desktop's munging.
+    /// The offer after the desktop's munging, or the answer as `createAnswer` returned it.
     pub sdp: String,
 }
 
@@ -194,10 +194,11 @@ pub struct SetLocalDescriptionParams {
 pub struct SetRemoteDescriptionParams {
     /// The peer connection.
     pub pc_id: String,
-    /// `answer`.
+    /// `answer` (to the engine's offer) or `offer` (the engine answers it with
+    /// `createAnswer`).
     #[serde(rename = "type")]
     pub kind: SdpType,
-    /// The answer.
+    /// The answer or the offer.
     pub sdp: String,
     /// Its candidates (Connect sends them beside the SDP).
     #[serde(default)]
@@ -240,6 +241,27 @@ pub struct SetDeviceResult {
     pub device_id: String,
     /// Its label.
     pub label: String,
+}
+
+/// `insertDtmf` params: RFC 4733 `telephone-event` digits on a peer connection's sender.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InsertDtmfParams {
+    /// The peer connection.
+    pub pc_id: String,
+    /// `0-9 * # A-D`; `,` is a 500 ms pause.
+    pub tones: String,
+}
+
+/// `replaceTrack` params: what a peer connection's sender sends, without renegotiation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplaceTrackParams {
+    /// The peer connection.
+    pub pc_id: String,
+    /// A track from `getUserMedia`, or `null` to send silence (an idle persistent peer
+    /// connection between calls).
+    pub track_id: Option<String>,
 }
 
 /// `mute` params.
@@ -287,6 +309,8 @@ pub enum Request {
     AddTrack(AddTrackParams),
     /// `createOffer`.
     CreateOffer(CreateOfferParams),
+    /// `createAnswer` (after `setRemoteDescription{type:"offer"}`).
+    CreateAnswer(PcRef),
     /// `setLocalDescription`.
     SetLocalDescription(SetLocalDescriptionParams),
     /// `setRemoteDescription`.
@@ -299,6 +323,10 @@ pub enum Request {
     SetDevice(SetDeviceParams),
     /// `mute`.
     Mute(MuteParams),
+    /// `insertDtmf`.
+    InsertDtmf(InsertDtmfParams),
+    /// `replaceTrack`.
+    ReplaceTrack(ReplaceTrackParams),
     /// `close`.
     Close(CloseParams),
 }
@@ -331,12 +359,15 @@ impl Request {
             "createPeerConnection" => Self::CreatePeerConnection(params(method, value)?),
             "addTrack" => Self::AddTrack(params(method, value)?),
             "createOffer" => Self::CreateOffer(params(method, value)?),
+            "createAnswer" => Self::CreateAnswer(params(method, value)?),
             "setLocalDescription" => Self::SetLocalDescription(params(method, value)?),
             "setRemoteDescription" => Self::SetRemoteDescription(params(method, value)?),
             "addIceCandidate" => Self::AddIceCandidate(params(method, value)?),
             "getStats" => Self::GetStats(params(method, value)?),
             "setDevice" => Self::SetDevice(params(method, value)?),
             "mute" => Self::Mute(params(method, value)?),
+            "insertDtmf" => Self::InsertDtmf(params(method, value)?),
+            "replaceTrack" => Self::ReplaceTrack(params(method, value)?),
             "close" => Self::Close(params(method, value)?),
             other => {
                 return Err(RpcError::new(
@@ -356,12 +387,15 @@ impl Request {
             Self::CreatePeerConnection(_) => "createPeerConnection",
             Self::AddTrack(_) => "addTrack",
             Self::CreateOffer(_) => "createOffer",
+            Self::CreateAnswer(_) => "createAnswer",
             Self::SetLocalDescription(_) => "setLocalDescription",
             Self::SetRemoteDescription(_) => "setRemoteDescription",
             Self::AddIceCandidate(_) => "addIceCandidate",
             Self::GetStats(_) => "getStats",
             Self::SetDevice(_) => "setDevice",
             Self::Mute(_) => "mute",
+            Self::InsertDtmf(_) => "insertDtmf",
+            Self::ReplaceTrack(_) => "replaceTrack",
             Self::Close(_) => "close",
         }
     }
@@ -375,12 +409,15 @@ impl Request {
             Self::CreatePeerConnection(p) => to_value(p),
             Self::AddTrack(p) => to_value(p),
             Self::CreateOffer(p) => to_value(p),
+            Self::CreateAnswer(p) => to_value(p),
             Self::SetLocalDescription(p) => to_value(p),
             Self::SetRemoteDescription(p) => to_value(p),
             Self::AddIceCandidate(p) => to_value(p),
             Self::GetStats(p) => to_value(p),
             Self::SetDevice(p) => to_value(p),
             Self::Mute(p) => to_value(p),
+            Self::InsertDtmf(p) => to_value(p),
+            Self::ReplaceTrack(p) => to_value(p),
             Self::Close(p) => to_value(p),
         }
     }

@@ -15,8 +15,9 @@ pub use frame::{Frame, FrameError, RequestId, RpcError};
 pub use methods::{
     AddIceCandidateParams, AddTrackParams, AudioConstraints, CloseParams, CreateOfferParams,
     CreatePeerConnectionParams, DeviceList, Empty, GetUserMediaParams, GetUserMediaResult,
-    HelloParams, HelloResult, MuteParams, PcRef, Request, SdpResult, SetDeviceParams,
-    SetDeviceResult, SetLocalDescriptionParams, SetRemoteDescriptionParams, StatsResult,
+    HelloParams, HelloResult, InsertDtmfParams, MuteParams, PcRef, ReplaceTrackParams, Request,
+    SdpResult, SetDeviceParams, SetDeviceResult, SetLocalDescriptionParams,
+    SetRemoteDescriptionParams, StatsResult,
 };
 pub use notifications::{
     ConnectedParams, DisconnectedParams, IceCandidateParams, IceStateParams, Notification,

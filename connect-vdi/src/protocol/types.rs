@@ -111,7 +111,7 @@ pub struct TrackInfo {
 }
 
 /// What the engine can do (`hello` result).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// A standby (pre-warmed) peer connection is possible.
@@ -122,6 +122,16 @@ pub struct Capabilities {
     pub codecs: Vec<String>,
     /// Always false in v1 (voice only).
     pub video: bool,
+    /// `insertDtmf` works (RFC 4733 digits). Additive: absent from older engines (false).
+    #[serde(default)]
+    pub dtmf: bool,
+    /// `replaceTrack` works. Additive: absent from older engines (false).
+    #[serde(default)]
+    pub replace_track: bool,
+    /// The engine answers offers (`setRemoteDescription{type:"offer"}`, `createAnswer`).
+    /// Additive: absent from older engines (false).
+    #[serde(default)]
+    pub answer: bool,
 }
 
 /// An offer or an answer.
@@ -145,8 +155,8 @@ pub struct StatsReport {
     pub kind: String,
     /// Milliseconds since the Unix epoch.
     pub timestamp: f64,
-    /// `audio`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// W3C `kind`: `audio`.
+    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
     pub kind_of_media: Option<String>,
     /// Codec MIME type, e.g. `audio/opus`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,12 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+#[cfg(feature = "mock")]
+pub mod softphone;
+#[cfg(target_os = "linux")]
+pub mod udp;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -22,6 +22,7 @@ use connect_core::session::AgentSession;
 use connect_core::time::{Clock, SystemClock};
 use connect_core::ws::{WsManager, WsUrlSource};
 use connect_examples::agent_bot::{run_bot, BotPlan};
+use connect_examples::cpu::process_cpu;
 use connect_examples::tally::{Tally, TallySnapshot};
 use connect_examples::voice::{watch_customers, AgentPhone, CallLedger, VoiceFigures};
 use connect_softphone::mock::impairment::Impairment;
@@ -389,17 +390,6 @@ fn print_voice(voice: &VoiceFigures) {
         num(voice.loss_pct_max, " %"),
         num(voice.audio_match_db_min, " dB"),
     );
-}
-
-/// CPU time this process used so far (user + system), from `/proc/self/stat`; `None` where
-/// that is not available.
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name may hold spaces: the fields start after its closing parenthesis.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // Linux reports in USER_HZ, 100 per second on every mainstream configuration.
-    Some(Duration::from_millis(ticks * 10))
 }
 
 /// CPU milliseconds per second of call (both legs: the agents' softphones and the simulated

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use connect_examples::cpu::{CpuSample, CpuUsage, TICK};
 use connect_vdi::desktop::MediaPlacement;
 use connect_vdi::platform::EngineEndpoint;
 use connect_vdi::softphone::audio::{detect_tone, MemorySink, SilenceSource, ToneSource};
@@ -49,20 +50,9 @@ struct Args {
     customer_leg: bool,
 }
 
-/// This process's CPU time (user + system) from `/proc/self/stat`, at 100 ticks per second.
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or_default()
-    };
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+/// This process's CPU clocks (Linux `/proc` only).
+fn cpu_sample() -> Result<CpuSample, Error> {
+    CpuSample::now().ok_or_else(|| "CPU time needs Linux /proc".into())
 }
 
 fn token() -> String {
@@ -178,7 +168,11 @@ async fn wait_media(events: &mut MediaEvents, wanted: MediaEvent) -> Result<(), 
 }
 
 struct CallResult {
+    /// From the threads' nanosecond counters, idle baseline subtracted.
     cpu_per_call_second_ms: f64,
+    /// From `/proc/self/stat` ticks (10 ms), for reference.
+    cpu_ticks_per_call_second_ms: f64,
+    cpu: CpuUsage,
     customer_heard_agent: bool,
     engine_packets: Option<u64>,
 }
@@ -196,15 +190,18 @@ async fn call(
     let answer = description(&serde_json::from_str(&customer.line().await?)?)?;
     peer.apply_answer(answer).await?;
     wait_media(&mut events, MediaEvent::Connected).await?;
-    let (cpu0, t0) = (cpu_time(), Instant::now());
+    let (cpu0, t0) = (cpu_sample()?, Instant::now());
     tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let (cpu, elapsed) = (cpu_time() - cpu0, t0.elapsed().as_secs_f64());
+    let (cpu, elapsed) = (cpu_sample()?.since(&cpu0), t0.elapsed().as_secs_f64());
     let stats = peer.stats().await?;
     peer.close().await?;
     customer.send(&json!({"hangUp": true}))?;
     let report: Value = serde_json::from_str(&customer.line().await?)?;
     Ok(CallResult {
-        cpu_per_call_second_ms: (cpu.as_secs_f64() * 1000.0 / elapsed - idle_ms_per_s).max(0.0),
+        cpu_per_call_second_ms: (cpu.nanos.as_secs_f64() * 1000.0 / elapsed - idle_ms_per_s)
+            .max(0.0),
+        cpu_ticks_per_call_second_ms: cpu.ticks.as_secs_f64() * 1000.0 / elapsed,
+        cpu,
         customer_heard_agent: report["heardAgent"].as_bool().unwrap_or(false),
         engine_packets: Some(stats.packets_sent + stats.packets_received),
     })
@@ -255,9 +252,10 @@ async fn run(args: Args) -> Result<Value, Error> {
     )?;
 
     // Idle baseline of this process.
-    let (cpu0, t0) = (cpu_time(), Instant::now());
+    let (cpu0, t0) = (cpu_sample()?, Instant::now());
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle_ms_per_s = (cpu_time() - cpu0).as_secs_f64() * 1000.0 / t0.elapsed().as_secs_f64();
+    let idle_ms_per_s =
+        cpu_sample()?.since(&cpu0).nanos.as_secs_f64() * 1000.0 / t0.elapsed().as_secs_f64();
 
     // 1. Redirected.
     let token = token();
@@ -357,15 +355,36 @@ async fn run(args: Args) -> Result<Value, Error> {
     let _ = engine.child.wait();
     let _ = customer.child.wait();
 
-    let floor = 10.0 / args.seconds as f64; // one clock tick over the call
+    // The threads' nanosecond clocks resolve even the redirected call's tiny CPU. A thread
+    // that exits during a measured call takes its share with it: in the redirected call that
+    // makes the ratio an overestimate, in the in-desktop call a lower bound. A redirected
+    // call not above the idle baseline leaves the ratio unbounded.
     let redirected_cpu = redirected_call.cpu_per_call_second_ms;
+    let ratio = (redirected_cpu > 0.0).then(|| local_call.cpu_per_call_second_ms / redirected_cpu);
+    let (redirected_lost, local_lost) = (
+        redirected_call.cpu.threads_exited,
+        local_call.cpu.threads_exited,
+    );
+    let ratio_kind = match (ratio, redirected_lost, local_lost) {
+        (None, ..) => "unbounded: the redirected call's CPU is not above the idle baseline",
+        (Some(_), false, false) => "measured",
+        (Some(_), true, _) => "overestimate: a thread exited during the redirected call",
+        (Some(_), false, true) => "lower bound: a thread exited during the in-desktop call",
+    };
     Ok(json!({
         "redirected": redirected_call.customer_heard_agent,
         "call_seconds": args.seconds,
+        "cpu_clock": "per-thread schedstat nanoseconds, idle baseline subtracted",
         "idle_baseline_cpu_ms_per_s": idle_ms_per_s,
         "desktop_cpu_ms_per_call_second": {"redirected": redirected_cpu, "in_desktop": local_call.cpu_per_call_second_ms},
-        "host_cpu_ratio": local_call.cpu_per_call_second_ms / redirected_cpu.max(floor),
-        "host_cpu_ratio_is_lower_bound": redirected_cpu < floor,
+        "desktop_cpu_ticks_ms_per_call_second": {
+            "redirected": redirected_call.cpu_ticks_per_call_second_ms,
+            "in_desktop": local_call.cpu_ticks_per_call_second_ms,
+            "tick_ms": TICK.as_secs_f64() * 1000.0,
+        },
+        "host_cpu_ratio": ratio,
+        "host_cpu_ratio_kind": ratio_kind,
+        "host_cpu_ratio_is_lower_bound": ratio_kind.starts_with("lower bound"),
         "in_desktop_customer_heard_agent": local_call.customer_heard_agent,
         "engine_packets": redirected_call.engine_packets,
         "engine_killed_mid_call": {
