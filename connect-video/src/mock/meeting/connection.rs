@@ -169,10 +169,13 @@ impl Connection {
                 }
             }
         }
-        drop(ws);
+        // The attendee's media is released before its socket goes: a client that sees the
+        // socket drop and re-joins at once then finds a clean slate, never the old SFU peer
+        // about to be closed.
         if self.joined {
             self.gone(true).await;
         }
+        drop(ws);
     }
 
     fn reject(&self, error: FrameError) {
