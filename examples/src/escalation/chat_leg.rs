@@ -3,7 +3,7 @@
 //! messages both ways.
 
 use connect_core::api::{AcceptContactRequest, CtiApi, GetAgentSnapshotRequest};
-use connect_core::mock::SimInstance;
+use connect_core::mock::{ContactSpec, SimInstance};
 use connect_video::chat::{AgentChat, ChatEvent, ChatEvents, ChatSession};
 use connect_video::mock::SimParticipantService;
 
@@ -37,7 +37,7 @@ impl ChatLeg {
                 .map_err(|e| failed("chat client")(e.to_string()))
         };
         let started = chats
-            .start_chat_contact(name)
+            .start_chat(ContactSpec::chat(name).to_agent(login), name)
             .map_err(|e| failed("StartChatContact")(e.to_string()))?;
         let (customer, customer_events) =
             ChatSession::builder(client()?, started.participant_token.clone())

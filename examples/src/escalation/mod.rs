@@ -3,6 +3,7 @@
 //! attacked (`route_drill`).
 
 pub mod chat_leg;
+pub mod chat_to_video;
 pub mod route_drill;
 
 /// Why a step of the demo failed.

@@ -8,8 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{failed, DemoError};
-use connect_core::api::{AcceptContactRequest, CtiApi, GetAgentSnapshotRequest};
+use connect_core::api::{
+    AcceptContactRequest, ClearContactRequest, CtiApi, GetAgentSnapshotRequest,
+};
 use connect_core::mock::{ContactSpec, SimInstance};
+use connect_core::model::ContactStateType;
 use connect_video::escalation::{ChatStartPolicy, CustomerChatStart};
 use connect_video::mock::SimParticipantService;
 use connect_video::route::{
@@ -61,6 +64,7 @@ impl RouteDrill {
         cti.accept_contact(AcceptContactRequest::new(&voice))
             .await
             .map_err(|e| failed("accept the voice contact")(e.to_string()))?;
+        until_connected(&cti, &voice).await?;
 
         let routes = RouteService::builder(
             Arc::new(InMemoryRouteStore::default()),
@@ -85,6 +89,13 @@ impl RouteDrill {
             .await
             .map_err(|e| failed("create the route")(e.to_string()))?;
         tracing::info!(reference = %route.reference.as_str(), "agent dictates the reference");
+        // The call ends; the agent clears its after-contact work.
+        sim.control()
+            .hang_up(&voice)
+            .map_err(|e| failed("hang up the voice contact")(e.to_string()))?;
+        cti.clear_contact(ClearContactRequest::new(&voice))
+            .await
+            .map_err(|e| failed("clear the voice contact")(e.to_string()))?;
 
         // The customer redeems it on the website, typing her email in another case.
         let redemption = Redemption {
@@ -173,4 +184,28 @@ impl RouteDrill {
         }
         Ok(figures)
     }
+}
+
+/// Long-polls the agent's snapshot until `contact_id` is connected (the agent's leg is up).
+async fn until_connected(cti: &impl CtiApi, contact_id: &str) -> Result<(), DemoError> {
+    let mut token = None;
+    for _ in 0..20 {
+        let response = cti
+            .get_agent_snapshot(GetAgentSnapshotRequest::long_poll(
+                token.take(),
+                Duration::from_secs(5),
+            ))
+            .await
+            .map_err(|e| failed("snapshot")(e.to_string()))?;
+        let connected = response
+            .snapshot
+            .contacts
+            .iter()
+            .any(|c| c.contact_id == contact_id && c.state.kind == ContactStateType::Connected);
+        if connected {
+            return Ok(());
+        }
+        token = Some(response.next_token);
+    }
+    Err(failed("the voice contact")("never connected".into()))
 }
