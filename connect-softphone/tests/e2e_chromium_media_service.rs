@@ -27,10 +27,11 @@ use connect_softphone::session::EndReason;
 use connect_softphone::signaling::proto::decode_call_config;
 use e2e::chromium::Chromium;
 use e2e::coturn::Coturn;
+use e2e::listen::recording_hears;
 use e2e::page::{PageServer, SERVICE_PAGE};
 use e2e::relay::{Side, SignalingRelay};
 use serde_json::{json, Value};
-use softphone_support::{agent_session, has_tone, next_samples, HANG_GUARD};
+use softphone_support::{agent_session, HANG_GUARD};
 
 /// The agent's microphone.
 const AGENT_TONE: f64 = 440.0;
@@ -42,10 +43,6 @@ const SECRET: &str = "e2e-chromium-media-service-secret";
 const SERVICE_TURN_USER: &str = "media-service";
 /// The `inactivityDuration` the page's invite result carries (not persistent).
 const INACTIVITY_MS: u64 = 0;
-/// One-second windows each side listens through before the other's tone must be there.
-const LISTEN_WINDOWS: usize = 10;
-/// One second of 48 kHz audio.
-const SECOND: usize = 48_000;
 
 /// One inbound call from the agent's softphone to the Chromium page.
 struct Call {
@@ -281,35 +278,16 @@ impl Call {
     /// for each of them.
     async fn check_audio_both_ways(&mut self) {
         let recording = self.heard.get(&self.contact_id).expect("the call's sink");
-        let mut windows = 0;
-        loop {
-            windows += 1;
-            let window = next_samples(&recording, SECOND).await;
-            if has_tone(&window, SERVICE_TONE) {
-                assert!(!has_tone(&window, AGENT_TONE), "no echo of the agent");
-                break;
-            }
-            assert!(
-                windows < LISTEN_WINDOWS,
-                "the agent hears Chromium's {SERVICE_TONE} Hz tone"
-            );
-        }
-        let mut windows = 0;
-        let heard = loop {
-            windows += 1;
-            let heard = self.page.recv_type("heard").await;
-            let share = heard["toneShare"].as_f64().expect("toneShare");
-            let peak = heard["peakHz"].as_f64().expect("peakHz");
-            if share > 0.5 && (peak - AGENT_TONE).abs() < 20.0 {
-                break heard;
-            }
-            assert!(
-                windows < LISTEN_WINDOWS,
-                "Chromium hears the agent's {AGENT_TONE} Hz microphone: {heard}"
-            );
-        };
-        eprintln!("Chromium heard (window {windows}): {heard}");
-        assert_eq!(heard["mimeType"], "audio/opus", "{heard}");
+        recording_hears(
+            &recording,
+            SERVICE_TONE,
+            AGENT_TONE,
+            "the agent hears Chromium's tone",
+        )
+        .await;
+        self.page
+            .hears(AGENT_TONE, "Chromium hears the agent's microphone")
+            .await;
 
         let allocations = self.coturn.allocations();
         eprintln!("coturn's allocations:\n{}", allocations.join("\n"));

@@ -16,7 +16,6 @@ use std::time::Duration;
 use connect_core::api::{AcceptContactRequest, CtiApi, GetAgentSnapshotRequest};
 use connect_core::mock::{AgentSpec, SimInstance, SimServer};
 use connect_core::model::{AgentSnapshot, ContactStateType, Sensitive};
-use connect_softphone::audio::detect_tone;
 use connect_softphone::mock::media_service::{
     CustomerAudio, CustomerScript, MediaServiceEvent, SimMediaService,
 };
@@ -24,6 +23,7 @@ use connect_softphone::mock::sim_signaling::SeenRequest;
 use connect_softphone::signaling::proto::decode_call_config;
 use e2e::chromium::Chromium;
 use e2e::coturn::Coturn;
+use e2e::listen::recording_hears;
 use e2e::page::{PageServer, AGENT_PAGE};
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
@@ -34,12 +34,8 @@ const AGENT_TONE: f64 = 1_000.0;
 const CUSTOMER_TONE: f64 = 440.0;
 /// coturn's `static-auth-secret`, shared with the media service and the instance.
 const SECRET: &str = "e2e-chromium-signaling-secret";
-/// One-second windows each side listens through before the other's tone must be there.
-const LISTEN_WINDOWS: usize = 10;
 /// Guard against a hung peer; never a performance assertion.
 const HANG_GUARD: Duration = Duration::from_secs(60);
-/// One second of 48 kHz audio.
-const SECOND: usize = 48_000;
 
 /// One inbound call: the simulated instance and media service relaying through coturn, and the
 /// Chromium page as the agent's softphone.
@@ -223,39 +219,16 @@ impl Call {
             .media
             .recording(&self.contact_id)
             .expect("customer recording");
-        let mut windows = 0;
-        loop {
-            windows += 1;
-            let from = recording.len_samples();
-            tokio::time::timeout(HANG_GUARD, recording.wait_for_samples(from + SECOND))
-                .await
-                .expect("the customer keeps hearing audio");
-            let window = recording.samples()[from..from + SECOND].to_vec();
-            if has_tone(&window, AGENT_TONE) {
-                assert!(!has_tone(&window, CUSTOMER_TONE), "no echo of the prompt");
-                break;
-            }
-            assert!(
-                windows < LISTEN_WINDOWS,
-                "the customer hears Chromium's {AGENT_TONE} Hz microphone"
-            );
-        }
-        let mut windows = 0;
-        let heard = loop {
-            windows += 1;
-            let heard = self.page.recv_type("heard").await;
-            let share = heard["toneShare"].as_f64().expect("toneShare");
-            let peak = heard["peakHz"].as_f64().expect("peakHz");
-            if share > 0.5 && (peak - CUSTOMER_TONE).abs() < 20.0 {
-                break heard;
-            }
-            assert!(
-                windows < LISTEN_WINDOWS,
-                "Chromium hears the customer's {CUSTOMER_TONE} Hz prompt: {heard}"
-            );
-        };
-        eprintln!("Chromium heard (window {windows}): {heard}");
-        assert_eq!(heard["mimeType"], "audio/opus", "{heard}");
+        recording_hears(
+            &recording,
+            AGENT_TONE,
+            CUSTOMER_TONE,
+            "the customer hears Chromium's microphone",
+        )
+        .await;
+        self.page
+            .hears(CUSTOMER_TONE, "Chromium hears the customer's prompt")
+            .await;
         assert_eq!(
             self.media.turn().stats().allocations,
             0,
@@ -356,11 +329,6 @@ async fn softphone_media_info(sim: &SimInstance, contact_id: &str) -> (Sensitive
         info.call_config_json.expect("callConfigJson"),
         info.call_context_token.expect("callContextToken"),
     )
-}
-
-/// Whether `freq` dominates these 48 kHz samples at a usable level.
-fn has_tone(samples: &[i16], freq: f64) -> bool {
-    detect_tone(samples, 48_000, freq).is_present(-30.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

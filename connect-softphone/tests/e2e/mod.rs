@@ -5,5 +5,6 @@
 
 pub mod chromium;
 pub mod coturn;
+pub mod listen;
 pub mod page;
 pub mod relay;
