@@ -122,16 +122,17 @@ impl SimInstance {
         let now = self.inner.clock.now();
         let (result, changed) = {
             let mut engine = lock(&self.inner.engine);
-            // A change is a journal entry or a new next timer: a long poll or the timer task
-            // sleeping until the old due time must wake for an earlier one (accepting a voice
-            // contact only schedules the agent's leg coming up).
-            let before = (engine.journal().next_seq(), engine.next_due());
+            let (seq, due) = (engine.journal().next_seq(), engine.next_due());
             engine.advance_to(now);
             let result = f(&mut engine, now);
-            (
-                result,
-                (engine.journal().next_seq(), engine.next_due()) != before,
-            )
+            // A change is a journal entry, or a timer due earlier than any before: a long poll
+            // or the timer task sleeping until the old due time must wake for it (accepting a
+            // voice contact only schedules the agent's leg coming up).
+            let earlier = match (engine.next_due(), due) {
+                (Some(after), Some(before)) => after < before,
+                (after, before) => after.is_some() && before.is_none(),
+            };
+            (result, engine.journal().next_seq() != seq || earlier)
         };
         if changed {
             self.notify();

@@ -1,31 +1,17 @@
-//! The receive loop of one remote track: RFC 4733 events become events, audio goes into the
-//! adaptive jitter buffer, which the playout clock (`playout`) drains into the sink.
+//! The receive loop of one remote track: RFC 4733 events become events, audio is decoded in
+//! order (concealing gaps) and pushed to the sink.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use tokio::task::JoinHandle;
 use tracing::{debug, trace, warn};
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 
-use super::shared::{lock, now, Shared};
-use crate::audio::{AudioSink, JitterPlayout};
-use crate::media::rtp::DtmfReceiver;
+use super::shared::{lock, Shared};
+use crate::audio::{peak_level, AudioSink};
+use crate::media::rtp::{DtmfReceiver, InOrderPlayout};
 use crate::media::sdp::PayloadKind;
 use crate::media::{AudioCodec, CodecFactory, MediaEvent};
-
-/// The jitter buffer of the codec in use, and its playout clock.
-struct Playing {
-    codec: AudioCodec,
-    playout: Arc<Mutex<JitterPlayout>>,
-    clock: JoinHandle<()>,
-}
-
-impl Drop for Playing {
-    fn drop(&mut self) {
-        self.clock.abort();
-    }
-}
 
 /// Runs until the track ends.
 pub(super) async fn run(
@@ -34,16 +20,17 @@ pub(super) async fn run(
     codecs: Arc<dyn CodecFactory>,
     sink: Arc<tokio::sync::Mutex<Box<dyn AudioSink>>>,
 ) {
-    let mut playing: Option<Playing> = None;
+    let mut playout: Option<(AudioCodec, InOrderPlayout)> = None;
     let mut dtmf = DtmfReceiver::default();
     while let Some(event) = track.poll().await {
         let TrackRemoteEvent::OnRtpPacket(packet) = event else {
             continue;
         };
-        let arrival = now().saturating_duration_since(shared.created);
         lock(&shared.reception).on_packet(packet.header.sequence_number);
         if !shared.first_packet.swap(true, Ordering::AcqRel) {
-            shared.emit(MediaEvent::FirstPacketReceived { after: arrival });
+            shared.emit(MediaEvent::FirstPacketReceived {
+                after: super::shared::now().saturating_duration_since(shared.created),
+            });
         }
         let kind = shared
             .negotiated()
@@ -56,34 +43,33 @@ pub(super) async fn run(
                 }
             }
             Some(PayloadKind::Audio(codec)) => {
-                if playing.as_ref().is_none_or(|p| p.codec != codec) {
-                    let decoder = match codecs.decoder(codec) {
-                        Ok(decoder) => decoder,
+                let playout = match &mut playout {
+                    Some((current, playout)) if *current == codec => playout,
+                    slot => match codecs.decoder(codec) {
+                        Ok(decoder) => &mut slot.insert((codec, InOrderPlayout::new(decoder))).1,
                         Err(error) => {
                             warn!(%error, ?codec, "no decoder; audio is dropped");
                             continue;
                         }
-                    };
-                    let playout = Arc::new(Mutex::new(JitterPlayout::new(decoder)));
-                    let clock = tokio::spawn(super::playout::run(
-                        Arc::clone(&shared),
-                        Arc::clone(&playout),
-                        Arc::clone(&sink),
-                    ));
-                    playing = Some(Playing {
-                        codec,
-                        playout,
-                        clock,
-                    });
-                }
-                if let Some(playing) = &playing {
-                    lock(&playing.playout).push(
-                        arrival,
-                        packet.header.ssrc,
-                        packet.header.sequence_number,
-                        packet.header.timestamp,
-                        packet.payload.to_vec(),
-                    );
+                    },
+                };
+                let before = playout.concealed();
+                let frames = match playout.push(packet.header.sequence_number, &packet.payload) {
+                    Ok(frames) => frames,
+                    Err(error) => {
+                        warn!(%error, "decoding failed; packet dropped");
+                        continue;
+                    }
+                };
+                shared
+                    .concealed
+                    .fetch_add(playout.concealed() - before, Ordering::Relaxed);
+                let mut sink = sink.lock().await;
+                for frame in frames {
+                    shared.output_level.set(peak_level(&frame.samples));
+                    if let Err(error) = sink.write_frame(&frame).await {
+                        warn!(%error, "audio sink failed");
+                    }
                 }
             }
             None => trace!(

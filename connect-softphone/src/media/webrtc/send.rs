@@ -1,11 +1,10 @@
-//! The send loop: from the moment the media transport is first up, every 20 ms of monotonic
-//! time pull a frame from the source, encode it (digital silence while muted, with the loss
-//! hint the far end last reported) or play a DTMF packet instead, and write one RTP packet;
-//! after a stall the backlog is paced out (see `pacing`).
+//! The send loop: from the moment the media transport is first up, every 20 ms pull a frame
+//! from the source, encode it (digital silence while muted, with the loss hint the far end
+//! last reported) or play a DTMF packet instead, and write one RTP packet.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use rtc::rtp::{Header, Packet};
@@ -13,7 +12,6 @@ use tokio::time::MissedTickBehavior;
 use tracing::{debug, trace, warn};
 use webrtc::media_stream::track_local::TrackLocal;
 
-use super::pacing::SendPacer;
 use super::shared::{lock, Shared};
 use crate::audio::{peak_level, AudioEncoder, AudioFrame, FRAME_DURATION_MS, FRAME_SAMPLES};
 use crate::media::{AudioCodec, CodecFactory, MediaEvent};
@@ -73,7 +71,7 @@ pub(super) async fn run(
     shared: Arc<Shared>,
     track: Arc<dyn TrackLocal>,
     codecs: Arc<dyn CodecFactory>,
-    numbering: Numbering,
+    mut numbering: Numbering,
 ) {
     // Nothing can be sent before DTLS-SRTP is up: start the 20 ms clock then, so the first
     // packet leaves the moment it can and the source is not drained into the void.
@@ -87,87 +85,34 @@ pub(super) async fn run(
         return;
     }
     debug!("media transport up: sending");
-    let frame = Duration::from_millis(u64::from(FRAME_DURATION_MS));
-    let mut clock = tokio::time::interval(frame);
+    let mut clock = tokio::time::interval(Duration::from_millis(u64::from(FRAME_DURATION_MS)));
     clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut pacer = SendPacer::new(Instant::now(), frame);
-    let mut stream = Stream {
-        shared,
-        track,
-        codecs,
-        numbering,
-        encoding: None,
-        source_ended: false,
-        first: true,
-        media_timestamp: 0,
-    };
-    while !stream.shared.is_closed() {
+    let mut encoding: Option<Encoding> = None;
+    let mut source_ended = false;
+    let mut first = true;
+    let mut media_timestamp = 0u64;
+    while !shared.is_closed() {
         clock.tick().await;
-        let pace = pacer.tick(Instant::now());
-        if pace.skip > 0 {
-            debug!(frames = pace.skip, "send clock stalled: frames skipped");
-            stream.skip(pace.skip);
-        }
-        for _ in 0..pace.send {
-            stream.send_frame().await;
-        }
-    }
-    debug!("send loop stopped");
-}
-
-/// The outbound stream's state between frames.
-struct Stream {
-    shared: Arc<Shared>,
-    track: Arc<dyn TrackLocal>,
-    codecs: Arc<dyn CodecFactory>,
-    numbering: Numbering,
-    encoding: Option<Encoding>,
-    source_ended: bool,
-    first: bool,
-    media_timestamp: u64,
-}
-
-impl Stream {
-    /// Lets `frames` frames of time pass without audio: the source is not read, the RTP
-    /// timestamps move on, so the far end's timing stays true.
-    fn skip(&mut self, frames: u64) {
-        self.media_timestamp += frames * FRAME_SAMPLES as u64;
-        if let Some(negotiated) = self.shared.negotiated() {
-            let per_tick = negotiated.codecs.audio.clock_rate() / (1000 / FRAME_DURATION_MS);
-            self.numbering.timestamp = self
-                .numbering
-                .timestamp
-                .wrapping_add(per_tick.wrapping_mul(frames as u32));
-        }
-    }
-
-    /// Pulls, encodes and writes one frame (or plays one DTMF packet instead).
-    async fn send_frame(&mut self) {
-        let shared = Arc::clone(&self.shared);
-        let frame = next_frame(&shared, &mut self.source_ended, self.media_timestamp).await;
-        self.media_timestamp += FRAME_SAMPLES as u64;
+        let frame = next_frame(&shared, &mut source_ended, media_timestamp).await;
+        media_timestamp += FRAME_SAMPLES as u64;
         let Some(negotiated) = shared.negotiated() else {
-            return;
+            continue;
         };
         let codec = negotiated.codecs.audio;
         let per_tick = codec.clock_rate() / (1000 / FRAME_DURATION_MS);
         if let Some(pt) = negotiated.codecs.telephone_event {
-            let event = lock(&shared.dtmf).tick(self.numbering.timestamp, per_tick);
+            let event = lock(&shared.dtmf).tick(numbering.timestamp, per_tick);
             if let Some(event) = event {
-                let packet = self.numbering.packet(
-                    pt,
-                    event.marker,
-                    event.timestamp,
-                    event.payload.to_vec(),
-                );
-                self.numbering.timestamp = self.numbering.timestamp.wrapping_add(per_tick);
-                write(&self.track, packet).await;
-                return;
+                let packet =
+                    numbering.packet(pt, event.marker, event.timestamp, event.payload.to_vec());
+                numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
+                write(&track, packet).await;
+                continue;
             }
         }
-        let encoding = match &mut self.encoding {
+        let encoding = match &mut encoding {
             Some(current) if current.codec == codec => current,
-            slot => match self.codecs.encoder(codec) {
+            slot => match codecs.encoder(codec) {
                 Ok(encoder) => slot.insert(Encoding {
                     codec,
                     encoder,
@@ -175,7 +120,7 @@ impl Stream {
                 }),
                 Err(error) => {
                     warn!(%error, ?codec, "no encoder; audio is not sent");
-                    return;
+                    continue;
                 }
             },
         };
@@ -188,20 +133,17 @@ impl Stream {
         shared.input_level.set(peak_level(&frame.samples));
         match encoding.encoder.encode(&frame) {
             Ok(payload) => {
-                let timestamp = self.numbering.timestamp;
-                let packet = self.numbering.packet(
-                    negotiated.codecs.payload_type,
-                    self.first,
-                    timestamp,
-                    payload,
-                );
-                self.first = false;
-                write(&self.track, packet).await;
+                let timestamp = numbering.timestamp;
+                let packet =
+                    numbering.packet(negotiated.codecs.payload_type, first, timestamp, payload);
+                first = false;
+                write(&track, packet).await;
             }
             Err(error) => warn!(%error, "encoding failed; frame skipped"),
         }
-        self.numbering.timestamp = self.numbering.timestamp.wrapping_add(per_tick);
+        numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
     }
+    debug!("send loop stopped");
 }
 
 /// The source's next frame; digital silence once it has ended or failed.
