@@ -9,7 +9,7 @@ mod support;
 use std::sync::Arc;
 
 use connect_video::escalation::{
-    EndedBy, EscalationError, EscalationEvent, Invitation, MeetingControl, VideoEscalation,
+    EndedBy, EscalationError, EscalationEvent, Invitation, MeetingBackend, VideoEscalation,
 };
 use connect_video::mock::meeting::sfu::SfuRouter;
 use connect_video::mock::meeting::SimMeetingService;
@@ -28,7 +28,7 @@ async fn a_chat_escalates_to_a_meeting_only_the_ticket_holder_joins() {
             .expect("meeting service"),
     );
     let (backend, mut events) =
-        VideoEscalation::builder(Arc::clone(&meetings) as Arc<dyn MeetingControl>)
+        VideoEscalation::builder(Arc::clone(&meetings) as Arc<dyn MeetingBackend>)
             .clock(clock.clone())
             .build();
 
@@ -103,7 +103,7 @@ async fn a_chat_escalates_to_a_meeting_only_the_ticket_holder_joins() {
 
     // Only the owner adds attendees.
     assert_eq!(
-        MeetingControl::create_attendee(&*meetings, "agent-2", &meeting_id, "intruder")
+        MeetingBackend::create_attendee(&*meetings, "agent-2", &meeting_id, "intruder")
             .await
             .err(),
         Some(EscalationError::NotOwner)
@@ -157,7 +157,7 @@ async fn a_ticket_expires() {
             .await
             .expect("meeting service"),
     );
-    let (backend, _events) = VideoEscalation::builder(meetings as Arc<dyn MeetingControl>)
+    let (backend, _events) = VideoEscalation::builder(meetings as Arc<dyn MeetingBackend>)
         .clock(clock.clone())
         .ticket_ttl(std::time::Duration::from_secs(600))
         .build();

@@ -1,10 +1,10 @@
 //! The server side of video escalation (§5, §6.3): chat start with a pinned flow and SDK-only
 //! routing attributes, ids minted server-side, join tickets, the structured invitation,
 //! meeting ownership, the meeting model as data, and [`VideoEscalation`], the chat → video
-//! flow over a [`MeetingControl`] plane with its [`EscalationEvent`]s.
+//! flow over a [`MeetingBackend`] plane with its [`EscalationEvent`]s.
 
 mod attributes;
-mod control;
+mod backend;
 mod error;
 mod event;
 mod invitation;
@@ -14,7 +14,7 @@ mod ticket;
 mod video;
 
 pub use attributes::{AttributeNames, ChatStartPolicy, CustomerChatStart, PRIORITY_MARKER};
-pub use control::MeetingControl;
+pub use backend::MeetingBackend;
 pub use error::EscalationError;
 pub use event::{EndedBy, EscalationEvent, EscalationEvents};
 pub use invitation::{Invitation, INVITATION_TYPE, INVITATION_VERSION};

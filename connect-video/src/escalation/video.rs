@@ -18,7 +18,7 @@ use std::time::Duration;
 use connect_core::time::{Clock, SystemClock};
 use tokio::sync::mpsc;
 
-use super::control::MeetingControl;
+use super::backend::MeetingBackend;
 use super::error::EscalationError;
 use super::event::{EndedBy, EscalationEvent, EscalationEvents};
 use super::invitation::Invitation;
@@ -51,7 +51,7 @@ struct Started {
 
 /// Builds a [`VideoEscalation`].
 pub struct VideoEscalationBuilder {
-    control: Arc<dyn MeetingControl>,
+    control: Arc<dyn MeetingBackend>,
     clock: Arc<dyn Clock>,
     ticket_ttl: Duration,
 }
@@ -88,8 +88,8 @@ impl VideoEscalationBuilder {
 ///
 /// ```no_run
 /// # use std::sync::Arc;
-/// # use connect_video::escalation::{EndedBy, MeetingControl, VideoEscalation};
-/// # async fn run(control: Arc<dyn MeetingControl>, agent_chat: connect_video::chat::ChatSession)
+/// # use connect_video::escalation::{EndedBy, MeetingBackend, VideoEscalation};
+/// # async fn run(control: Arc<dyn MeetingBackend>, agent_chat: connect_video::chat::ChatSession)
 /// #     -> Result<(), connect_video::escalation::EscalationError> {
 /// let (backend, mut events) = VideoEscalation::builder(control).build();
 /// let ticket = backend.register_chat("contact-1")?; // in the customer's chat-start response
@@ -99,7 +99,7 @@ impl VideoEscalationBuilder {
 /// # Ok(()) }
 /// ```
 pub struct VideoEscalation {
-    control: Arc<dyn MeetingControl>,
+    control: Arc<dyn MeetingBackend>,
     clock: Arc<dyn Clock>,
     ticket_ttl: Duration,
     chats: Mutex<HashMap<String, Escalation>>,
@@ -108,7 +108,7 @@ pub struct VideoEscalation {
 
 impl VideoEscalation {
     /// A backend driving `control`.
-    pub fn builder(control: Arc<dyn MeetingControl>) -> VideoEscalationBuilder {
+    pub fn builder(control: Arc<dyn MeetingBackend>) -> VideoEscalationBuilder {
         VideoEscalationBuilder {
             control,
             clock: Arc::new(SystemClock::default()),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use connect_softphone::audio::{detect_tone, MemorySink, ToneSource};
 use connect_softphone::mock::turn::SimTurnServer;
 use connect_video::escalation::{
-    EndedBy, EscalationEvent, EscalationEvents, Invitation, MeetingControl, VideoEscalation,
+    EndedBy, EscalationEvent, EscalationEvents, Invitation, MeetingBackend, VideoEscalation,
 };
 use connect_video::meeting::join::JoinInfo;
 use connect_video::meeting::media::video::TestPatternSource;
@@ -71,7 +71,7 @@ impl VideoBackend {
             .map_err(|e| failed("meeting service")(e.to_string()))?;
         let meetings = Arc::new(meetings);
         let (backend, events) =
-            VideoEscalation::builder(Arc::clone(&meetings) as Arc<dyn MeetingControl>).build();
+            VideoEscalation::builder(Arc::clone(&meetings) as Arc<dyn MeetingBackend>).build();
         Ok(Self {
             _turn: turn,
             meetings,

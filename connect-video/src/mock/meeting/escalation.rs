@@ -1,12 +1,12 @@
-//! The simulated meeting service as the escalation backend's [`MeetingControl`] plane.
+//! The simulated meeting service as the escalation backend's [`MeetingBackend`] plane.
 
 use async_trait::async_trait;
 
 use super::{MeetingSimError, SimMeetingService};
-use crate::escalation::{Attendee, EscalationError, Meeting, MeetingControl};
+use crate::escalation::{Attendee, EscalationError, Meeting, MeetingBackend};
 
 #[async_trait]
-impl MeetingControl for SimMeetingService {
+impl MeetingBackend for SimMeetingService {
     async fn create_meeting(
         &self,
         owner_agent_id: &str,

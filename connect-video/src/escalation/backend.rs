@@ -1,4 +1,4 @@
-//! [`MeetingControl`]: the meeting control plane the escalation backend drives — the Chime
+//! [`MeetingBackend`]: the meeting control plane the escalation backend drives — the Chime
 //! SDK Meetings API in production, the simulated meeting service in tests.
 
 use async_trait::async_trait;
@@ -15,7 +15,7 @@ use super::meeting::{Attendee, Meeting};
 /// control.delete_meeting("agent-1", &meeting.meeting_id).await?;
 /// ```
 #[async_trait]
-pub trait MeetingControl: Send + Sync + 'static {
+pub trait MeetingBackend: Send + Sync + 'static {
     /// `CreateMeeting` owned by `owner_agent_id`.
     async fn create_meeting(
         &self,
