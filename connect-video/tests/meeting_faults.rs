@@ -16,7 +16,7 @@ use connect_video::meeting::signal::{
     decode_frame, encode_frame, FrameError, MeetingStatus, SignalError, SignalingClient,
     SignalingEvent, SignalingRequest,
 };
-use meeting_sim::{attendee, join, manual_clock, presence, service, until, OWNER};
+use meeting_sim::{assert_refused, attendee, join, manual_clock, presence, service, until, OWNER};
 
 fn ended(event: &SignalingEvent) -> Option<MeetingStatus> {
     match event {
@@ -100,12 +100,7 @@ async fn meeting_end_reaches_every_client_and_kills_tokens() {
         router.ended.lock().expect("lock").as_slice(),
         std::slice::from_ref(&meeting.meeting_id)
     );
-    assert_eq!(
-        join(a_info).await.map(|_| ()),
-        Err(SignalError::Ended(
-            MeetingStatus::AudioAuthenticationRejected
-        ))
-    );
+    assert_refused(a_info).await;
 }
 
 #[tokio::test]
@@ -153,12 +148,7 @@ async fn a_deleted_attendee_is_removed_and_its_token_rejected() {
         .expect("lock")
         .contains(&(meeting.meeting_id.clone(), b.attendee_id.clone())));
     for info in [b_info.clone(), b_info.content_share()] {
-        assert_eq!(
-            join(info).await.map(|_| ()),
-            Err(SignalError::Ended(
-                MeetingStatus::AudioAuthenticationRejected
-            ))
-        );
+        assert_refused(info).await;
     }
     assert!(service
         .present(&meeting.meeting_id)

@@ -11,7 +11,8 @@ use connect_core::time::ManualClock;
 use connect_video::escalation::{Attendee, Meeting};
 use connect_video::meeting::join::JoinInfo;
 use connect_video::meeting::signal::{
-    MediaType, SendStream, SignalError, SignalingClient, SignalingEvent, SignalingEvents,
+    MediaType, MeetingStatus, SendStream, SignalError, SignalingClient, SignalingEvent,
+    SignalingEvents,
 };
 use connect_video::mock::meeting::{
     MediaRouter, RouterError, SimMeetingService, SimTurnCredentials, SubscribeAnswer,
@@ -112,6 +113,16 @@ pub async fn join(info: JoinInfo) -> Result<(SignalingClient, SignalingEvents), 
         .clock(manual_clock())
         .connect()
         .await
+}
+
+/// Joining with `info` is refused: the token is not (or no longer) valid.
+pub async fn assert_refused(info: JoinInfo) {
+    assert_eq!(
+        join(info).await.map(|_| ()),
+        Err(SignalError::Ended(
+            MeetingStatus::AudioAuthenticationRejected
+        ))
+    );
 }
 
 /// The next event for which `want` gives a value, skipping others.
