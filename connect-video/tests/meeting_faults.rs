@@ -16,7 +16,9 @@ use connect_video::meeting::signal::{
     decode_frame, encode_frame, FrameError, MeetingStatus, SignalError, SignalingClient,
     SignalingEvent, SignalingRequest,
 };
-use meeting_sim::{assert_refused, attendee, join, manual_clock, presence, service, until, OWNER};
+use meeting_sim::{
+    assert_refused, attendee, join, manual_clock, muted, presence, service, until, OWNER,
+};
 
 fn ended(event: &SignalingEvent) -> Option<MeetingStatus> {
     match event {
@@ -60,14 +62,7 @@ async fn a_dropped_socket_reconnects_and_rejoins() {
         .contains(&(meeting.meeting_id.clone(), a.attendee_id.clone())));
     // The re-joined session works.
     a_client.audio_control(true).await.expect("joined again");
-    until(&mut b_events, |e| match e {
-        SignalingEvent::MuteChanged {
-            attendee_id,
-            muted: true,
-        } if *attendee_id == a.attendee_id => Some(()),
-        _ => None,
-    })
-    .await;
+    muted(&mut b_events, &a.attendee_id).await;
     let present: Vec<String> = service
         .present(&meeting.meeting_id)
         .into_iter()

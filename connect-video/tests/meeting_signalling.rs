@@ -8,7 +8,8 @@ use connect_video::meeting::signal::{
     DataMessage, MediaType, MeetingStatus, SignalError, SignalingEvent, Subscription,
 };
 use meeting_sim::{
-    assert_refused, attendee, canned_answer, join, presence, send_streams, service, until, OWNER,
+    assert_refused, attendee, canned_answer, join, muted, presence, send_streams, service, until,
+    OWNER,
 };
 
 #[tokio::test]
@@ -190,14 +191,7 @@ async fn mute_data_messages_pause_and_leave() {
     presence(&mut b_events, &a.attendee_id, true).await;
 
     a_client.audio_control(true).await.expect("mute");
-    until(&mut b_events, |e| match e {
-        SignalingEvent::MuteChanged {
-            attendee_id,
-            muted: true,
-        } if *attendee_id == a.attendee_id => Some(()),
-        _ => None,
-    })
-    .await;
+    muted(&mut b_events, &a.attendee_id).await;
 
     a_client.pause(vec![7, 8]).await.expect("pause");
     a_client.resume(vec![8]).await.expect("resume");

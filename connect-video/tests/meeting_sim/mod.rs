@@ -154,6 +154,18 @@ pub async fn presence(events: &mut SignalingEvents, attendee_id: &str, present: 
     .await
 }
 
+/// Waits until `attendee_id` is reported muted.
+pub async fn muted(events: &mut SignalingEvents, attendee_id: &str) {
+    until(events, |e| match e {
+        SignalingEvent::MuteChanged {
+            attendee_id: a,
+            muted: true,
+        } if a == attendee_id => Some(()),
+        _ => None,
+    })
+    .await
+}
+
 /// Audio plus, optionally, camera video.
 pub fn send_streams(video: bool) -> Vec<SendStream> {
     let mut streams = vec![SendStream {
