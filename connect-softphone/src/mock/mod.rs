@@ -11,3 +11,6 @@ pub mod media_service;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod impairment;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod udp;

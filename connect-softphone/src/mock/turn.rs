@@ -161,7 +161,7 @@ impl SimTurnServer {
     /// (Re)starts the server on a fresh loopback port; issue new credentials afterwards.
     pub async fn restart(&self) -> Result<SocketAddr, SimTurnError> {
         self.stop().await;
-        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let socket = super::udp::bind_loopback()?;
         let addr = socket.local_addr()?;
         let conn = Arc::new(CountingConn {
             socket,

@@ -4,7 +4,7 @@
 //! when delayed, through that direction's [`DelayLine`].
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -131,7 +131,7 @@ impl ImpairmentRelay {
         seed: u64,
     ) -> Result<Self, ImpairmentError> {
         impairment.validate()?;
-        let socket = Arc::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await?);
+        let socket = Arc::new(crate::mock::udp::bind_loopback()?);
         let local = socket.local_addr()?;
         let shared = Arc::new(Shared {
             client_to_server: Direction::new(impairment, seed),
@@ -213,7 +213,7 @@ async fn listen(socket: Arc<UdpSocket>, upstream: SocketAddr, shared: Arc<Shared
         };
         let outbound = match clients.get(&client) {
             Some(outbound) => Arc::clone(outbound),
-            None => match UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await {
+            None => match crate::mock::udp::bind_loopback() {
                 Ok(outbound) => {
                     let outbound = Arc::new(outbound);
                     tracing::debug!(%client, via = ?outbound.local_addr().ok(), "impairment relay: new client");
