@@ -68,9 +68,10 @@ async fn speech_survives_each_codec_and_unrelated_speech_does_not_match() {
         assert!(found.snr_db > min_snr, "{codec:?} lost {lost:?}: {found:?}");
         assert!((0..2_000).contains(&found.lag_samples), "{found:?}");
         if lost.is_empty() {
+            // Same alignment, different band filters (Butterworth against a brick wall).
             let segmented = audio_match_db(&reference, &decoded);
             assert!(
-                (segmented - found.snr_db).abs() < 1.5,
+                (segmented - found.snr_db).abs() < 2.0,
                 "{segmented} vs {found:?}"
             );
             let unrelated = audio_match_db(&other, &decoded);

@@ -48,6 +48,11 @@ async fn a_call_is_sampled_summarised_and_reported_to_connect() {
     );
     assert!(summary.audio_output.packets >= 50, "{summary:?}");
     assert_eq!(summary.audio_input.lost, 0, "loopback loses nothing");
+    let buffered = summary
+        .audio_input
+        .jitter_buffer_ms
+        .expect("the jitter buffer's delay is measured");
+    assert!(buffered > 0.0, "{summary:?}");
     // RTCP round trip on loopback: measured, and small.
     let rtt = summary.rtt_ms_mean.expect("RTT measured");
     assert!((0.0..50.0).contains(&rtt), "{summary:?}");

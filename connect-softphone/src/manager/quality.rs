@@ -204,10 +204,23 @@ pub(super) fn stats_snapshot(stats: &MediaStats, muted: bool, at: Timestamp) -> 
                 .then_some(stats.remote_jitter.as_secs_f64()),
             audio_level: Some(stats.audio_input_level),
         },
-        jitter_buffer: JitterBufferCounters {
-            concealed_samples: stats.concealed_frames * SAMPLES_PER_FRAME,
-            ..JitterBufferCounters::default()
-        },
+        jitter_buffer: stats.jitter_buffer.as_ref().map_or_else(
+            || JitterBufferCounters {
+                concealed_samples: stats.concealed_frames * SAMPLES_PER_FRAME,
+                ..JitterBufferCounters::default()
+            },
+            |jb| JitterBufferCounters {
+                delay_secs: jb.jitter_buffer_delay,
+                emitted_count: jb.jitter_buffer_emitted_count,
+                concealed_samples: jb.concealed_samples,
+                concealment_events: jb.concealment_events,
+                late: jb.late,
+                duplicates: jb.duplicates,
+                overflow: jb.overflow,
+                underflow: jb.underflow,
+                target_delay_ms: jb.target_delay_ms,
+            },
+        ),
         round_trip_time_secs: stats.round_trip_time.map(|rtt| rtt.as_secs_f64()),
         echo_return_loss_db: None,
         echo_return_loss_enhancement_db: None,

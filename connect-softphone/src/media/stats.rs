@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::{AudioCodec, IceState};
+use crate::audio::JitterBufferStats;
 
 /// Counters and levels of a call's audio, read on demand.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -41,6 +42,9 @@ pub struct MediaStats {
     pub audio_output_level: f64,
     /// Frames made up by concealment (loss or late packets).
     pub concealed_frames: u64,
+    /// The inbound jitter buffer's counters (delay, emitted and concealed samples, late,
+    /// duplicate and overflow packets, underflows, target delay), once audio arrived.
+    pub jitter_buffer: Option<JitterBufferStats>,
     /// RFC 4733 events sent.
     pub dtmf_events_sent: u64,
 }

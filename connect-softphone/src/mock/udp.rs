@@ -45,6 +45,9 @@ mod tests {
             .recv_buffer_size()
             .expect("readable");
         // Linux doubles the request (capped at `net.core.rmem_max`): always above the default.
-        assert!(granted > size(&default), "{granted} is not above the default");
+        assert!(
+            granted > size(&default),
+            "{granted} is not above the default"
+        );
     }
 }

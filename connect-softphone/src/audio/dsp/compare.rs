@@ -1,6 +1,7 @@
 //! How closely a recording matches what was played: align by cross-correlation, then measure the
 //! signal-to-noise ratio of the aligned, gain-matched recording.
 
+use super::band_filter::band_pass;
 use super::fft::{band_limit, cross_correlate};
 
 /// Default lag window of [`audio_match_db`]: one second at 48 kHz.
@@ -9,6 +10,8 @@ pub const DEFAULT_MAX_LAG: usize = 48_000;
 pub const TELEPHONE_BAND: (f64, f64) = (100.0, 3_800.0);
 /// Length of the pieces [`audio_match_db`] aligns separately: half a second at 48 kHz.
 pub const SEGMENT_SAMPLES: usize = 24_000;
+/// Decimation of [`audio_match_db`]'s coarse alignment: 48 kHz to 8 kHz.
+const COARSE_STEP: usize = 6;
 /// Bound of the reported SNR, in dB (both ways), so that perfect copies and silence stay finite.
 const SNR_LIMIT_DB: f64 = 100.0;
 
@@ -67,27 +70,118 @@ pub fn audio_match_band(
 ///
 /// The delay of a call may change while it plays (a jitter buffer inserts and removes frames),
 /// so every [`SEGMENT_SAMPLES`] of the recording is aligned on its own, within
-/// ±[`DEFAULT_MAX_LAG`] (1 s) of its position, and the SNR is taken over all segments together.
-/// A clean PCMU round trip of speech scores about 30 dB and a clean Opus round trip about
-/// 8–10 dB (Opus's SILK layer shapes its coding noise rather than matching the waveform);
-/// unrelated audio scores well below 0 dB.
+/// ±[`DEFAULT_MAX_LAG`] (1 s) of where the last matching segment puts it (delay that grows over
+/// a long call is followed), and the SNR is taken over all segments together. Both signals go through the same telephone-band filter; each segment is aligned first on
+/// 8 kHz copies, then to the sample at 48 kHz, so a whole call compares in a fraction of its
+/// length. A clean PCMU round trip of speech scores about 30 dB and a clean Opus round trip
+/// about 8–10 dB (Opus's SILK layer shapes its coding noise rather than matching the
+/// waveform); unrelated audio scores well below 0 dB.
+///
+/// ```
+/// use connect_softphone::audio::audio_match_db;
+///
+/// let reference: Vec<i16> = (0..48_000).map(|n| ((n * 7919) % 2_001) as i16 - 1_000).collect();
+/// let mut recorded = vec![0i16; 4_800];
+/// recorded.extend_from_slice(&reference);
+/// assert!(audio_match_db(&reference, &recorded) > 30.0);
+/// ```
 pub fn audio_match_db(reference: &[i16], recorded: &[i16]) -> f64 {
-    let r = prepare(reference, Some(TELEPHONE_BAND));
-    let x = prepare(recorded, Some(TELEPHONE_BAND));
+    let rate = crate::audio::SAMPLE_RATE;
+    // The recording may start before the reference does: a second of silence in front of the
+    // reference lets its first segments align too. Offsets below are into the padded reference.
+    let mut r = vec![0.0; DEFAULT_MAX_LAG];
+    r.extend(band_pass(reference, rate, TELEPHONE_BAND));
+    let x = band_pass(recorded, rate, TELEPHONE_BAND);
+    let (r_coarse, x_coarse) = (decimate(&r), decimate(&x));
     let (mut signal, mut noise) = (0.0, 0.0);
+    // How far the recording has drifted from the reference, in padded-reference samples: the
+    // search follows the last segment that matched, so delay added bit by bit over a long call
+    // (a jitter buffer growing, a sender dropping a stalled backlog) is tracked.
+    let mut drift = DEFAULT_MAX_LAG as i64;
     for start in (0..x.len()).step_by(SEGMENT_SAMPLES) {
-        let end = (start + SEGMENT_SAMPLES).min(x.len());
-        let lo = start.saturating_sub(DEFAULT_MAX_LAG);
-        let hi = (end + DEFAULT_MAX_LAG).min(r.len());
-        if lo >= hi {
+        let segment = &x[start..(start + SEGMENT_SAMPLES).min(x.len())];
+        let expected = (start as i64 + drift).max(0) as usize;
+        let coarse = coarse_offset(
+            &r_coarse,
+            &x_coarse[start / COARSE_STEP..],
+            expected / COARSE_STEP,
+            segment.len() / COARSE_STEP,
+        );
+        let Some(offset) = coarse.and_then(|c| fine_offset(&r, segment, c * COARSE_STEP)) else {
             continue;
+        };
+        let (s, n) = fit(&r[offset..offset + segment.len()], segment);
+        if s > n {
+            drift = offset as i64 - start as i64;
         }
-        if let Some(m) = measure(&r[lo..hi], &x[start..end], usize::MAX) {
-            signal += m.signal;
-            noise += m.noise;
-        }
+        signal += s;
+        noise += n;
     }
     snr_db(signal, noise)
+}
+
+/// Every [`COARSE_STEP`]th sample (the signal is band-limited below the new Nyquist already).
+fn decimate(signal: &[f64]) -> Vec<f64> {
+    signal.iter().step_by(COARSE_STEP).copied().collect()
+}
+
+/// Where in `r` the first `len` samples of `x` fit best, within ±[`DEFAULT_MAX_LAG`] (scaled
+/// to the coarse rate) of `expected`: the largest correlation normalised by the reference's
+/// energy.
+fn coarse_offset(r: &[f64], x: &[f64], expected: usize, len: usize) -> Option<usize> {
+    let segment = x.get(..len).filter(|s| !s.is_empty())?;
+    let max_lag = DEFAULT_MAX_LAG / COARSE_STEP;
+    let lo = expected.saturating_sub(max_lag);
+    let hi = (expected + len + max_lag).min(r.len());
+    let window = r.get(lo..hi).filter(|w| w.len() >= len)?;
+    let correlation = cross_correlate(window, segment);
+    let mut energy = vec![0.0; window.len() + 1];
+    for (i, v) in window.iter().enumerate() {
+        energy[i + 1] = energy[i] + v * v;
+    }
+    (0..=window.len() - len)
+        .filter_map(|lag| {
+            let e = energy[lag + len] - energy[lag];
+            (e > 0.0).then(|| (lag, correlation[lag + len - 1] / e.sqrt()))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(lag, _)| lo + lag)
+}
+
+/// Refines a coarse offset to the sample: the best fit of `segment` in `r` within
+/// ±[`COARSE_STEP`] samples of `around`.
+fn fine_offset(r: &[f64], segment: &[f64], around: usize) -> Option<usize> {
+    let last = r.len().checked_sub(segment.len())?;
+    (around.saturating_sub(COARSE_STEP)..=(around + COARSE_STEP).min(last))
+        .filter_map(|offset| {
+            let window = &r[offset..offset + segment.len()];
+            let (rr, rx) = window
+                .iter()
+                .zip(segment)
+                .fold((0.0, 0.0), |(rr, rx), (rv, xv)| {
+                    (rr + rv * rv, rx + rv * xv)
+                });
+            (rr > 0.0).then(|| (offset, rx / rr.sqrt()))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(offset, _)| offset)
+}
+
+/// Signal and noise energy of `x` against the least-squares scaled `r` (same length).
+fn fit(r: &[f64], x: &[f64]) -> (f64, f64) {
+    let (rr, rx) = r.iter().zip(x).fold((0.0, 0.0), |(rr, rx), (rv, xv)| {
+        (rr + rv * rv, rx + rv * xv)
+    });
+    if rr <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let gain = rx / rr;
+    let noise = r
+        .iter()
+        .zip(x)
+        .map(|(rv, xv)| (xv - gain * rv) * (xv - gain * rv))
+        .sum();
+    (gain * gain * rr, noise)
 }
 
 /// What one alignment found, before it is summarised.
@@ -238,6 +332,20 @@ mod tests {
         assert!(global.snr_db < 5.0, "{global:?}");
         let segmented = audio_match_db(&reference, &recorded);
         assert!(segmented > 15.0, "{segmented}");
+    }
+
+    #[test]
+    fn delay_growing_well_past_the_search_window_is_followed() {
+        let reference = noise(6, 16 * 48_000, 8_000.0);
+        // 200 ms of silence before every two seconds: 1.6 s late by the end.
+        let mut recorded = Vec::new();
+        for chunk in reference.chunks(2 * 48_000) {
+            recorded.extend(std::iter::repeat_n(0, 9_600));
+            recorded.extend_from_slice(chunk);
+        }
+        // A segment that straddles a gap matches only its larger part; the rest counts as noise.
+        let segmented = audio_match_db(&reference, &recorded);
+        assert!(segmented > 10.0, "{segmented}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Signal processing on 16-bit samples: resampling, levels, tone detection and the comparison of
 //! a recording with what was played.
 
+mod band_filter;
 mod compare;
 mod fft;
 pub(crate) mod goertzel;

@@ -5,6 +5,7 @@ mod core;
 mod engine;
 mod far_end;
 mod handler;
+mod pacing;
 mod peer;
 mod receive;
 mod runtime;

@@ -1,10 +1,11 @@
-//! The send loop: from the moment the media transport is first up, every 20 ms pull a frame
-//! from the source, encode it (digital silence while muted, with the loss hint the far end
-//! last reported) or play a DTMF packet instead, and write one RTP packet.
+//! The send loop: from the moment the media transport is first up, every 20 ms of monotonic
+//! time pull a frame from the source, encode it (digital silence while muted, with the loss
+//! hint the far end last reported) or play a DTMF packet instead, and write one RTP packet;
+//! after a stall the backlog is paced out (see `pacing`).
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use rtc::rtp::{Header, Packet};
@@ -12,6 +13,7 @@ use tokio::time::MissedTickBehavior;
 use tracing::{debug, trace, warn};
 use webrtc::media_stream::track_local::TrackLocal;
 
+use super::pacing::SendPacer;
 use super::shared::{lock, Shared};
 use crate::audio::{peak_level, AudioEncoder, AudioFrame, FRAME_DURATION_MS, FRAME_SAMPLES};
 use crate::media::{AudioCodec, CodecFactory, MediaEvent};
@@ -71,7 +73,7 @@ pub(super) async fn run(
     shared: Arc<Shared>,
     track: Arc<dyn TrackLocal>,
     codecs: Arc<dyn CodecFactory>,
-    mut numbering: Numbering,
+    numbering: Numbering,
 ) {
     // Nothing can be sent before DTLS-SRTP is up: start the 20 ms clock then, so the first
     // packet leaves the moment it can and the source is not drained into the void.
@@ -85,34 +87,91 @@ pub(super) async fn run(
         return;
     }
     debug!("media transport up: sending");
-    let mut clock = tokio::time::interval(Duration::from_millis(u64::from(FRAME_DURATION_MS)));
+    let frame = Duration::from_millis(u64::from(FRAME_DURATION_MS));
+    let mut clock = tokio::time::interval(frame);
     clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut encoding: Option<Encoding> = None;
-    let mut source_ended = false;
-    let mut first = true;
-    let mut media_timestamp = 0u64;
-    while !shared.is_closed() {
+    let mut pacer = SendPacer::new(Instant::now(), frame);
+    let mut stream = Stream {
+        shared,
+        track,
+        codecs,
+        numbering,
+        encoding: None,
+        source_ended: false,
+        first: true,
+        media_timestamp: 0,
+    };
+    while !stream.shared.is_closed() {
         clock.tick().await;
-        let frame = next_frame(&shared, &mut source_ended, media_timestamp).await;
-        media_timestamp += FRAME_SAMPLES as u64;
+        let pace = pacer.tick(Instant::now());
+        if pace.skip > 0 {
+            debug!(frames = pace.skip, "send clock stalled: frames skipped");
+            stream.skip(pace.skip).await;
+        }
+        for _ in 0..pace.send {
+            stream.send_frame().await;
+        }
+    }
+    debug!("send loop stopped");
+}
+
+/// The outbound stream's state between frames.
+struct Stream {
+    shared: Arc<Shared>,
+    track: Arc<dyn TrackLocal>,
+    codecs: Arc<dyn CodecFactory>,
+    numbering: Numbering,
+    encoding: Option<Encoding>,
+    source_ended: bool,
+    first: bool,
+    media_timestamp: u64,
+}
+
+impl Stream {
+    /// Lets `frames` frames of time pass without sending them: the source's frames of that time
+    /// are read and dropped (as a live microphone overruns) and the RTP timestamps move on, so
+    /// what the far end hears stays in step with real time.
+    async fn skip(&mut self, frames: u64) {
+        for _ in 0..frames {
+            next_frame(&self.shared, &mut self.source_ended, self.media_timestamp).await;
+            self.media_timestamp += FRAME_SAMPLES as u64;
+        }
+        if let Some(negotiated) = self.shared.negotiated() {
+            let per_tick = negotiated.codecs.audio.clock_rate() / (1000 / FRAME_DURATION_MS);
+            self.numbering.timestamp = self
+                .numbering
+                .timestamp
+                .wrapping_add(per_tick.wrapping_mul(frames as u32));
+        }
+    }
+
+    /// Pulls, encodes and writes one frame (or plays one DTMF packet instead).
+    async fn send_frame(&mut self) {
+        let shared = Arc::clone(&self.shared);
+        let frame = next_frame(&shared, &mut self.source_ended, self.media_timestamp).await;
+        self.media_timestamp += FRAME_SAMPLES as u64;
         let Some(negotiated) = shared.negotiated() else {
-            continue;
+            return;
         };
         let codec = negotiated.codecs.audio;
         let per_tick = codec.clock_rate() / (1000 / FRAME_DURATION_MS);
         if let Some(pt) = negotiated.codecs.telephone_event {
-            let event = lock(&shared.dtmf).tick(numbering.timestamp, per_tick);
+            let event = lock(&shared.dtmf).tick(self.numbering.timestamp, per_tick);
             if let Some(event) = event {
-                let packet =
-                    numbering.packet(pt, event.marker, event.timestamp, event.payload.to_vec());
-                numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
-                write(&track, packet).await;
-                continue;
+                let packet = self.numbering.packet(
+                    pt,
+                    event.marker,
+                    event.timestamp,
+                    event.payload.to_vec(),
+                );
+                self.numbering.timestamp = self.numbering.timestamp.wrapping_add(per_tick);
+                write(&self.track, packet).await;
+                return;
             }
         }
-        let encoding = match &mut encoding {
+        let encoding = match &mut self.encoding {
             Some(current) if current.codec == codec => current,
-            slot => match codecs.encoder(codec) {
+            slot => match self.codecs.encoder(codec) {
                 Ok(encoder) => slot.insert(Encoding {
                     codec,
                     encoder,
@@ -120,7 +179,7 @@ pub(super) async fn run(
                 }),
                 Err(error) => {
                     warn!(%error, ?codec, "no encoder; audio is not sent");
-                    continue;
+                    return;
                 }
             },
         };
@@ -133,17 +192,20 @@ pub(super) async fn run(
         shared.input_level.set(peak_level(&frame.samples));
         match encoding.encoder.encode(&frame) {
             Ok(payload) => {
-                let timestamp = numbering.timestamp;
-                let packet =
-                    numbering.packet(negotiated.codecs.payload_type, first, timestamp, payload);
-                first = false;
-                write(&track, packet).await;
+                let timestamp = self.numbering.timestamp;
+                let packet = self.numbering.packet(
+                    negotiated.codecs.payload_type,
+                    self.first,
+                    timestamp,
+                    payload,
+                );
+                self.first = false;
+                write(&self.track, packet).await;
             }
             Err(error) => warn!(%error, "encoding failed; frame skipped"),
         }
-        numbering.timestamp = numbering.timestamp.wrapping_add(per_tick);
+        self.numbering.timestamp = self.numbering.timestamp.wrapping_add(per_tick);
     }
-    debug!("send loop stopped");
 }
 
 /// The source's next frame; digital silence once it has ended or failed.

@@ -8,7 +8,7 @@ use std::time::Instant;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::far_end::FarEndReport;
-use crate::audio::AudioSource;
+use crate::audio::{AudioSource, JitterBufferStats};
 use crate::media::rtp::{DtmfSender, ReceptionStats};
 use crate::media::sdp::PayloadKind;
 use crate::media::{IceCandidate, IceState, MediaEvent, NegotiatedCodecs, EVENT_QUEUE};
@@ -65,6 +65,8 @@ pub(super) struct Shared {
     pub(super) concealed: AtomicU64,
     /// RFC 3550 counts of the inbound stream, kept by the receive loop.
     pub(super) reception: Mutex<ReceptionStats>,
+    /// The inbound jitter buffer's counters after the last playout tick.
+    pub(super) jitter_buffer: Mutex<Option<JitterBufferStats>>,
 }
 
 impl Shared {
@@ -87,6 +89,7 @@ impl Shared {
             output_level: Level::default(),
             concealed: AtomicU64::new(0),
             reception: Mutex::new(ReceptionStats::default()),
+            jitter_buffer: Mutex::new(None),
         }
     }
 
