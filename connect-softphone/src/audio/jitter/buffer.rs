@@ -136,8 +136,11 @@ pub struct JitterBuffer {
     seen: BTreeSet<i64>,
     /// The next extended sequence number to play, once playing.
     next: Option<i64>,
-    /// When the first packet of the current stream arrived.
+    /// When the first packet of the current stream (or since playout re-anchored) arrived.
     first_arrival: Option<Duration>,
+    /// While re-anchoring after a silence longer than the maximum delay: the sequence number
+    /// playout gave up on (anything older is late).
+    resume_from: Option<i64>,
     /// Current delay of the playout schedule, in frames.
     delay_frames: u32,
     target_frames: u32,
@@ -163,6 +166,7 @@ impl JitterBuffer {
             seen: BTreeSet::new(),
             next: None,
             first_arrival: None,
+            resume_from: None,
             delay_frames: start,
             target_frames: start,
             last_decrease: None,
@@ -229,7 +233,11 @@ impl JitterBuffer {
         self.remember(extended);
         self.estimator.update(now, rtp_timestamp);
         self.retarget();
-        if self.next.is_some_and(|next| extended < next) {
+        if self
+            .next
+            .or(self.resume_from)
+            .is_some_and(|next| extended < next)
+        {
             self.stats.late += 1;
             return PushOutcome::Late;
         }
@@ -268,7 +276,14 @@ impl JitterBuffer {
                 // The schedule slips by one frame: the packet may still come.
                 self.delay_frames += 1;
             } else {
-                self.next = Some(next + 1);
+                // Silent for longer than the buffer may wait (a sender that dropped a stalled
+                // backlog, a long pause): play on from whatever arrives next, after the target
+                // delay. Running the schedule on instead would leave it ahead of a stream that
+                // resumes with the sequence numbers it stopped at, and never catch up.
+                self.next = None;
+                self.first_arrival = None;
+                self.resume_from = Some(next);
+                self.delay_frames = self.target_frames;
             }
             return self.concealed(Playout::Conceal(ConcealReason::Underflow));
         }
@@ -310,6 +325,8 @@ impl JitterBuffer {
         }
     }
 
+    /// Before playing (or while re-anchoring): the lowest buffered packet plays once the first
+    /// one has waited the delay; until then silence, or concealment when re-anchoring.
     fn start(&mut self, now: Duration) -> Playout {
         let due = self
             .first_arrival
@@ -317,7 +334,12 @@ impl JitterBuffer {
         match self.packets.keys().next() {
             Some(&first) if due => {
                 self.next = Some(first);
+                self.resume_from = None;
                 self.pop(now)
+            }
+            _ if self.resume_from.is_some() => {
+                self.stats.underflow += 1;
+                self.concealed(Playout::Conceal(ConcealReason::Underflow))
             }
             _ => Playout::Buffering,
         }
@@ -343,6 +365,7 @@ impl JitterBuffer {
         self.seen.clear();
         self.next = None;
         self.first_arrival = None;
+        self.resume_from = None;
         self.estimator.restart();
         self.delay_frames = self.target_frames;
     }

@@ -322,3 +322,36 @@ fn jitter_raises_the_target_at_once_and_it_falls_one_frame_per_second() {
         .iter()
         .all(|t| (20..=200).contains(t) && t % 20 == 0));
 }
+
+#[test]
+fn a_silence_longer_than_the_maximum_delay_resumes_with_the_stream() {
+    let mut jb = JitterBuffer::new(JitterBufferConfig::new(48_000));
+    let mut decoded = Vec::new();
+    // 1 s of packets, 1 s of nothing (a sender that dropped a stalled backlog: its sequence
+    // numbers carry on where they stopped, its timestamps jump), then 1 s of packets again.
+    for tick in 0..150u64 {
+        let now = Duration::from_millis(tick * 20);
+        let seq = match tick {
+            0..50 => Some(tick as u16),
+            100.. => Some((tick - 50) as u16),
+            _ => None,
+        };
+        if let Some(seq) = seq {
+            let pushed = jb.push(now, SSRC, seq, (tick * 960) as u32, payload(seq));
+            let expected = if seq == 0 { Resynced } else { Accepted };
+            assert_eq!(pushed, expected, "packet {seq}");
+        }
+        if let Playout::Decode { sequence, .. } = jb.pop(now) {
+            decoded.push(sequence);
+        }
+    }
+    let stats = jb.stats();
+    assert_eq!(stats.late, 0, "{stats:?}");
+    assert!(decoded.contains(&49), "{decoded:?}");
+    // After the silence everything plays but the target delay's worth at the end.
+    let resumed = decoded.iter().filter(|&&seq| seq >= 50).count();
+    assert!(
+        resumed >= 45,
+        "{resumed} of 50 played after the silence: {decoded:?}"
+    );
+}
