@@ -5,8 +5,11 @@
 //! - data: [`IceServer`], [`SessionDescription`], [`IceCandidate`], [`MediaStats`],
 //!   [`MediaEvent`];
 //! - machines told the time: [`GatheringRule`] (spec §8, R6), [`RestartPolicy`] (§5.5, R11),
-//!   the SDP munging of §9 ([`sdp`]), RFC 4733 and in-order playout ([`rtp`]);
-//! - the driver: [`WebRtcEngine`] on webrtc-rs (native targets).
+//!   the SDP munging of §9 ([`sdp`]), RFC 4733, in-order decoding and RFC 3550 reception
+//!   counts ([`rtp`]);
+//! - the driver: [`WebRtcEngine`] on webrtc-rs (native targets); its receive path plays each
+//!   remote track through the adaptive jitter buffer ([`crate::audio::JitterPlayout`]) on a
+//!   20 ms playout clock.
 
 mod codecs;
 mod credentials;

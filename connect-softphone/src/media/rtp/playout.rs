@@ -6,7 +6,9 @@ use crate::audio::{AudioDecoder, AudioError, AudioFrame, FRAME_SAMPLES};
 /// A gap wider than this many packets is a resynchronisation, not loss.
 const MAX_CONCEALED_GAP: u16 = 10;
 
-/// Turns arriving payloads into 20 ms frames in order.
+/// Turns arriving payloads into 20 ms frames in order, as they come: for consumers without a
+/// playout clock (a recorder, a mixer fed by packets); a call's speaker goes through the
+/// adaptive [`JitterPlayout`](crate::audio::JitterPlayout) instead.
 pub struct InOrderPlayout {
     decoder: Box<dyn AudioDecoder>,
     expected: Option<u16>,
