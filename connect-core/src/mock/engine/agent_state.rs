@@ -81,7 +81,7 @@ impl SimEngine {
                 let agent = self.agents[a].username.clone();
                 self.record(now, JournalEvent::AgentState { agent, name, kind });
             }
-            let content = serde_json::to_value(self.build_snapshot(a, Timestamp::from_millis(0)))
+            let content = serde_json::to_vec(&self.build_snapshot(a, Timestamp::from_millis(0)))
                 .unwrap_or_default();
             if self.agents[a].fingerprint.as_ref() != Some(&content) {
                 let agent = &mut self.agents[a];

@@ -35,8 +35,10 @@ pub(crate) struct SimAgent {
     /// The effective state last shown, and since when.
     pub shown: Option<ShownState>,
     pub version: u64,
-    /// The last snapshot content (without `snapshotTimestamp`), to detect changes.
-    pub fingerprint: Option<serde_json::Value>,
+    /// The last snapshot content (without `snapshotTimestamp`) as JSON bytes, to detect
+    /// changes: serialising to bytes costs a fraction of building a `Value` tree, and every
+    /// agent's snapshot is checked after every operation.
+    pub fingerprint: Option<Vec<u8>>,
 }
 
 /// The effective state of an agent as last shown in its snapshot.
