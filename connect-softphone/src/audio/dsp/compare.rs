@@ -110,7 +110,9 @@ pub fn audio_match_db(reference: &[i16], recorded: &[i16]) -> f64 {
         let Some(offset) = coarse.and_then(|c| fine_offset(&r, segment, c * COARSE_STEP)) else {
             continue;
         };
-        let (s, n) = fit(&r[offset..offset + segment.len()], segment);
+        let Some((_, s, n)) = fit(&r[offset..offset + segment.len()], segment) else {
+            continue;
+        };
         if s > n {
             drift = offset as i64 - start as i64;
         }
@@ -154,26 +156,26 @@ fn fine_offset(r: &[f64], segment: &[f64], around: usize) -> Option<usize> {
     let last = r.len().checked_sub(segment.len())?;
     (around.saturating_sub(COARSE_STEP)..=(around + COARSE_STEP).min(last))
         .filter_map(|offset| {
-            let window = &r[offset..offset + segment.len()];
-            let (rr, rx) = window
-                .iter()
-                .zip(segment)
-                .fold((0.0, 0.0), |(rr, rx), (rv, xv)| {
-                    (rr + rv * rv, rx + rv * xv)
-                });
+            let (rr, rx) = energy_and_correlation(&r[offset..offset + segment.len()], segment);
             (rr > 0.0).then(|| (offset, rx / rr.sqrt()))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(offset, _)| offset)
 }
 
-/// Signal and noise energy of `x` against the least-squares scaled `r` (same length).
-fn fit(r: &[f64], x: &[f64]) -> (f64, f64) {
-    let (rr, rx) = r.iter().zip(x).fold((0.0, 0.0), |(rr, rx), (rv, xv)| {
+/// `Σ r²` and `Σ r·x` of two signals of the same length.
+fn energy_and_correlation(r: &[f64], x: &[f64]) -> (f64, f64) {
+    r.iter().zip(x).fold((0.0, 0.0), |(rr, rx), (rv, xv)| {
         (rr + rv * rv, rx + rv * xv)
-    });
+    })
+}
+
+/// The least-squares gain from `r` to `x` (same length), and the signal and noise energy of
+/// `x` against the scaled `r`; `None` when `r` is silent.
+fn fit(r: &[f64], x: &[f64]) -> Option<(f64, f64, f64)> {
+    let (rr, rx) = energy_and_correlation(r, x);
     if rr <= 0.0 {
-        return (0.0, 0.0);
+        return None;
     }
     let gain = rx / rr;
     let noise = r
@@ -181,7 +183,7 @@ fn fit(r: &[f64], x: &[f64]) -> (f64, f64) {
         .zip(x)
         .map(|(rv, xv)| (xv - gain * rv) * (xv - gain * rv))
         .sum();
-    (gain * gain * rr, noise)
+    Some((gain, gain * gain * rr, noise))
 }
 
 /// What one alignment found, before it is summarised.
@@ -230,22 +232,8 @@ fn measure(r: &[f64], x: &[f64], max_lag: usize) -> Option<Measured> {
         .filter(|&(lag, _)| lag.abs() <= max_lag && overlap(r.len(), x.len(), lag).is_some())
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
     let (start, end) = overlap(r.len(), x.len(), lag)?;
-    let pairs = (start..end).map(|i| (r[i], x[(i as i64 + lag) as usize]));
-    let (mut rr, mut rx) = (0.0, 0.0);
-    for (rv, xv) in pairs.clone() {
-        rr += rv * rv;
-        rx += rv * xv;
-    }
-    if rr <= 0.0 {
-        return None;
-    }
-    let gain = rx / rr;
-    let (mut signal, mut noise) = (0.0, 0.0);
-    for (rv, xv) in pairs {
-        let s = gain * rv;
-        signal += s * s;
-        noise += (xv - s) * (xv - s);
-    }
+    let shift = |i: usize| (i as i64 + lag) as usize;
+    let (gain, signal, noise) = fit(&r[start..end], &x[shift(start)..shift(end)])?;
     Some(Measured {
         lag,
         gain,
