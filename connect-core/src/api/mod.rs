@@ -15,6 +15,7 @@
 mod cti;
 mod error;
 mod method;
+mod operations;
 mod pagination;
 mod request;
 mod requests;

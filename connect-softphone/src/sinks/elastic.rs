@@ -2,17 +2,15 @@
 //! for Elasticsearch and OpenSearch.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use connect_core::model::Sensitive;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::cqm::{self, Document};
-use super::http::{Poster, DEFAULT_SINK_DEADLINE};
+use super::http::{http_options_builder_methods, HttpOptions, Poster};
 use super::parts::{send_parts, Part};
-use super::{SinkAuth, SinkError, StatsSink};
+use super::{SinkError, StatsSink};
 use crate::stats::{Record, RecordKind};
 
 /// Documents per `_bulk` request at most.
@@ -24,34 +22,15 @@ pub const MAX_BULK_BYTES: usize = 5 * 1024 * 1024;
 #[derive(Debug)]
 pub struct ElasticsearchSinkBuilder {
     base: String,
-    auth: SinkAuth,
-    headers: Vec<(String, Sensitive)>,
-    deadline: Duration,
+    http: HttpOptions,
     wrap_in_doc: bool,
     quality_summaries: bool,
-    client: Option<reqwest::Client>,
 }
 
 impl ElasticsearchSinkBuilder {
-    /// How to authenticate: basic, API key ([`SinkAuth::elastic_api_key`]), bearer, or AWS
-    /// SigV4 (`SinkAuth::SigV4`, feature `sigv4`) for Amazon OpenSearch Service and Serverless.
-    pub fn auth(mut self, auth: SinkAuth) -> Self {
-        self.auth = auth;
-        self
-    }
-
-    /// An extra header on every request (its value is treated as a secret).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers
-            .push((name.into(), Sensitive::new(value.into())));
-        self
-    }
-
-    /// The deadline of each request (default 10 s).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
-    }
+    http_options_builder_methods!(
+        " How to authenticate: basic, API key ([`SinkAuth::elastic_api_key`](super::SinkAuth::elastic_api_key)), bearer, or AWS SigV4 (`SinkAuth::SigV4`, feature `sigv4`) for Amazon OpenSearch Service and Serverless."
+    );
 
     /// Wrap each document as `{"doc": …}` (default true, as the solution's pipelines index
     /// them); false writes the fields flat.
@@ -66,15 +45,9 @@ impl ElasticsearchSinkBuilder {
         self
     }
 
-    /// A reqwest client of the app's (its own timeouts apply).
-    pub fn client(mut self, client: reqwest::Client) -> Self {
-        self.client = Some(client);
-        self
-    }
-
     /// The sink.
     pub fn build(self) -> Result<ElasticsearchSink, SinkError> {
-        let poster = Poster::new(self.client, self.auth, &self.headers, self.deadline)?;
+        let poster = Poster::new(self.http)?;
         Ok(ElasticsearchSink {
             url: format!("{}/_bulk", self.base.trim_end_matches('/')),
             poster: Arc::new(poster),
@@ -149,12 +122,9 @@ impl ElasticsearchSink {
     pub fn builder(base: impl Into<String>) -> ElasticsearchSinkBuilder {
         ElasticsearchSinkBuilder {
             base: base.into(),
-            auth: SinkAuth::None,
-            headers: Vec::new(),
-            deadline: DEFAULT_SINK_DEADLINE,
+            http: HttpOptions::default(),
             wrap_in_doc: true,
             quality_summaries: false,
-            client: None,
         }
     }
 

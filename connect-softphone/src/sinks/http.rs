@@ -79,6 +79,59 @@ impl SinkAuth {
     }
 }
 
+/// What every HTTP sink's builder sets: authentication, extra headers, the request deadline
+/// and optionally the app's own reqwest client.
+#[derive(Debug)]
+pub(crate) struct HttpOptions {
+    pub(crate) auth: SinkAuth,
+    pub(crate) headers: Vec<(String, Sensitive)>,
+    pub(crate) deadline: Duration,
+    pub(crate) client: Option<reqwest::Client>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            auth: SinkAuth::None,
+            headers: Vec::new(),
+            deadline: DEFAULT_SINK_DEADLINE,
+            client: None,
+        }
+    }
+}
+
+/// The builder methods of [`HttpOptions`], for a builder that keeps them in a field `http`.
+/// `$auth_doc` documents `auth`, the one method whose choices differ between sinks.
+macro_rules! http_options_builder_methods {
+    ($auth_doc:literal) => {
+        #[doc = $auth_doc]
+        pub fn auth(mut self, auth: $crate::sinks::SinkAuth) -> Self {
+            self.http.auth = auth;
+            self
+        }
+
+        /// An extra header on every request (its value is treated as a secret).
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            let value = connect_core::model::Sensitive::new(value.into());
+            self.http.headers.push((name.into(), value));
+            self
+        }
+
+        /// The deadline of each request (default 10 s).
+        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.http.deadline = deadline;
+            self
+        }
+
+        /// A reqwest client of the app's (its own timeouts apply).
+        pub fn client(mut self, client: reqwest::Client) -> Self {
+            self.http.client = Some(client);
+            self
+        }
+    };
+}
+pub(crate) use http_options_builder_methods;
+
 /// A reqwest client with a sink's authentication and headers.
 #[derive(Clone, Debug)]
 pub(crate) struct Poster {
@@ -88,12 +141,13 @@ pub(crate) struct Poster {
 }
 
 impl Poster {
-    pub(crate) fn new(
-        client: Option<reqwest::Client>,
-        auth: SinkAuth,
-        headers: &[(String, Sensitive)],
-        deadline: Duration,
-    ) -> Result<Self, SinkError> {
+    pub(crate) fn new(options: HttpOptions) -> Result<Self, SinkError> {
+        let HttpOptions {
+            auth,
+            headers,
+            deadline,
+            client,
+        } = options;
         let client = match client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -102,7 +156,7 @@ impl Poster {
                 .map_err(|e| SinkError::permanent(format!("HTTP client: {e}")))?,
         };
         let mut map = HeaderMap::new();
-        for (name, value) in headers {
+        for (name, value) in &headers {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| SinkError::permanent(format!("invalid header name {name:?}")))?;
             let mut value = HeaderValue::from_str(value.expose())

@@ -2,48 +2,26 @@
 //! `<base>/softphonemetrics`, `<base>/callreport` and `<base>/apimetrics`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use connect_core::model::Sensitive;
 use serde_json::Value;
 
 use super::cqm::{self, CqmVersion};
-use super::http::{Poster, DEFAULT_SINK_DEADLINE};
+use super::http::{http_options_builder_methods, HttpOptions, Poster};
 use super::parts::{group_by, runs, send_parts, Part};
-use super::{SinkAuth, SinkError, StatsSink};
+use super::{SinkError, StatsSink};
 use crate::stats::{Record, RecordKind};
 
 /// Builds an [`HttpJsonSink`].
 #[derive(Debug)]
 pub struct HttpJsonSinkBuilder {
     base: String,
-    auth: SinkAuth,
-    headers: Vec<(String, Sensitive)>,
-    deadline: Duration,
+    http: HttpOptions,
     version: CqmVersion,
-    client: Option<reqwest::Client>,
 }
 
 impl HttpJsonSinkBuilder {
-    /// How to authenticate (default none).
-    pub fn auth(mut self, auth: SinkAuth) -> Self {
-        self.auth = auth;
-        self
-    }
-
-    /// An extra header on every request (its value is treated as a secret).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers
-            .push((name.into(), Sensitive::new(value.into())));
-        self
-    }
-
-    /// The deadline of each request (default 10 s).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
-    }
+    http_options_builder_methods!(" How to authenticate (default none).");
 
     /// Which `/callreport` body to send (default v2).
     pub fn version(mut self, version: CqmVersion) -> Self {
@@ -51,15 +29,9 @@ impl HttpJsonSinkBuilder {
         self
     }
 
-    /// A reqwest client of the app's (its own timeouts apply).
-    pub fn client(mut self, client: reqwest::Client) -> Self {
-        self.client = Some(client);
-        self
-    }
-
     /// The sink.
     pub fn build(self) -> Result<HttpJsonSink, SinkError> {
-        let poster = Poster::new(self.client, self.auth, &self.headers, self.deadline)?;
+        let poster = Poster::new(self.http)?;
         Ok(HttpJsonSink {
             base: self.base.trim_end_matches('/').to_owned(),
             poster: Arc::new(poster),
@@ -93,11 +65,8 @@ impl HttpJsonSink {
     pub fn builder(base: impl Into<String>) -> HttpJsonSinkBuilder {
         HttpJsonSinkBuilder {
             base: base.into(),
-            auth: SinkAuth::None,
-            headers: Vec::new(),
-            deadline: DEFAULT_SINK_DEADLINE,
+            http: HttpOptions::default(),
             version: CqmVersion::default(),
-            client: None,
         }
     }
 
