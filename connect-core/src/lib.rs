@@ -25,5 +25,6 @@ pub mod metrics;
 pub mod mock;
 pub mod model;
 pub mod session;
+pub mod task;
 pub mod time;
 pub mod ws;

@@ -38,10 +38,10 @@ mod events;
 pub mod mock;
 mod region;
 mod retry;
-mod runtime;
 #[cfg(all(feature = "softphone", not(target_arch = "wasm32")))]
 pub mod softphone;
 pub mod source;
+mod timeout;
 
 pub use coordinator::{map_desired_state, DesiredState};
 pub use driver::{

@@ -8,7 +8,7 @@ use connect_core::api::{CtiError, TransportErrorKind};
 use connect_core::time::{Clock, Jitter};
 
 use crate::coordinator::{request_retry_delay, should_retry_request, REQUEST_ATTEMPTS};
-use crate::runtime::with_timeout;
+use crate::timeout::with_timeout;
 
 /// Runs `call` until it succeeds, fails for good, or three attempts are spent. `deadline` is
 /// the caller's whole budget: with less than 5 s of it left there is no further attempt.

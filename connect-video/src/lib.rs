@@ -21,6 +21,5 @@ pub mod mock;
 pub mod participant;
 mod random;
 pub mod route;
-mod runtime;
 
 pub use random::random_uuid;

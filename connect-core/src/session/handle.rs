@@ -6,13 +6,13 @@ use super::auth_watch::run_auth_watch;
 use super::clock_watch::run_clock_watch;
 use super::configuration::{refresh_configuration, run_configuration_loop};
 use super::poll::{poll_batch, run_poll_loop};
-use super::runtime::{spawn_abortable, TaskGuard};
 use super::shared::Shared;
 use super::subscribers::spawn_callback_subscriber;
 #[cfg(feature = "ws")]
 use super::websocket_watch::run_websocket_watch;
 use super::{Agent, ContactHandle, SessionSettings};
 use crate::api::{CtiApi, CtiError};
+use crate::task::{spawn_abortable, TaskGuard};
 use tracing::Instrument;
 
 use crate::events::{AgentEvent, AuthState, Events};

@@ -13,7 +13,6 @@ mod liveness;
 mod outbound;
 mod poll;
 mod resume;
-pub(crate) mod runtime;
 mod settings;
 mod shared;
 mod subscribers;

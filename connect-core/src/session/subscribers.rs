@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use futures::future::AbortHandle;
 
-use super::runtime::spawn_abortable;
 use super::shared::Shared;
 use crate::events::{AgentEvent, HealthEvent};
+use crate::task::spawn_abortable;
 
 /// Spawns a task feeding `callback`; the task ends when the callback panics or the session ends.
 pub(crate) fn spawn_callback_subscriber<F>(shared: Arc<Shared>, callback: F) -> AbortHandle

@@ -15,7 +15,7 @@ use super::handlers::{Handlers, TopicHandler, TopicMessages};
 use super::machine::{MachineOptions, WsMachine, WsState};
 use super::source::WsUrlSource;
 use super::task::{Command, Driver, EventSink};
-use crate::session::runtime::{spawn_abortable, TaskGuard};
+use crate::task::{spawn_abortable, TaskGuard};
 use crate::time::{Clock, SystemClock};
 
 /// The CCP WebSocket: keeps one socket open (heartbeat, rotation, reconnect with backoff),

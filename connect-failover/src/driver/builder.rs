@@ -18,12 +18,13 @@ use super::observed::ObservedApi;
 use super::region::RegionRuntime;
 use super::{FailoverSettings, RegionConfig};
 use crate::coordinator::{DesiredState, FailoverMachine};
-use crate::runtime::{spawn, with_timeout, TaskGuard};
 use crate::source::{
     ActiveRegionSource, DecisionMerger, DecisionSink, HealthTracker, RegionBoard, SourceContext,
     SourceRegion,
 };
+use crate::timeout::with_timeout;
 use crate::{FailoverError, PresignedUrlPoller, RegionHealth};
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 /// Label of the coordinator's own log (`failover-<logName>.txt`).
 const COORDINATOR_LOG_LABEL: &str = "failover";
@@ -220,9 +221,9 @@ impl FailoverCoordinatorBuilder {
             tasks: TaskGuard::default(),
         };
         let tasks = TaskGuard::default();
-        tasks.push(spawn(engine.run()));
+        tasks.push(spawn_abortable(engine.run()));
         for connector in connectors {
-            tasks.push(spawn(connector));
+            tasks.push(spawn_abortable(connector));
         }
         let sink_tx = inbox_tx.clone();
         let context = SourceContext {
@@ -236,7 +237,7 @@ impl FailoverCoordinatorBuilder {
             sources.push(Box::new(PresignedUrlPoller::default()));
         }
         for source in sources {
-            tasks.push(spawn(source.run(context.clone())));
+            tasks.push(spawn_abortable(source.run(context.clone())));
         }
 
         let deadline = self.session_settings.connect_deadline;

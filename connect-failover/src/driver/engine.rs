@@ -18,9 +18,9 @@ use super::media::{MediaHandover, MediaHandoverHook};
 use super::region::RegionRuntime;
 use super::FailoverSettings;
 use crate::coordinator::{Action, DesiredState, FailoverMachine, FailoverState, Input, RegionView};
-use crate::runtime::{spawn, TaskGuard};
 use crate::source::{DecisionMerger, RegionBoard};
 use crate::{Decision, FailoverError, FailoverEvent, FailoverMode, RegionEvent};
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 /// A reply to a command.
 pub(crate) type Reply = oneshot::Sender<Result<(), FailoverError>>;
@@ -246,8 +246,9 @@ impl Engine {
             from_session: session(from),
             to_session: session(to),
         };
-        self.tasks
-            .push(spawn(async move { hook.on_handover(handover).await }));
+        self.tasks.push(spawn_abortable(
+            async move { hook.on_handover(handover).await },
+        ));
     }
 
     /// An entry in the coordinator's log (`failover-<logName>.txt`).
@@ -273,7 +274,7 @@ impl Engine {
         self.log(LogLevel::Info, format!("{region}: session connected"));
         let inbox = self.inbox_tx.clone();
         let name = region.clone();
-        self.tasks.push(spawn(async move {
+        self.tasks.push(spawn_abortable(async move {
             while let Some(event) = events.recv().await {
                 let message = Inbox::Event {
                     region: name.clone(),
@@ -395,7 +396,7 @@ impl Engine {
         let jobs = self.jobs.clone();
         let inbox = self.inbox_tx.clone();
         let name = region.to_owned();
-        let task = spawn(async move {
+        let task = spawn_abortable(async move {
             let outcome = activate(&jobs, &session, desired).await;
             let _ = inbox.send(Inbox::Activated {
                 region: name,

@@ -10,8 +10,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::builder::FailoverCoordinatorBuilder;
 use super::engine::{Inbox, Shared};
 use crate::coordinator::{DesiredState, FailoverState};
-use crate::runtime::TaskGuard;
 use crate::{FailoverError, FailoverEvent, FailoverMode, RegionEvent, RegionHealth, RegionInfo};
+use connect_core::task::TaskGuard;
 
 /// A picture of the coordinator.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,7 @@ use super::jobs::{clean_up, reject, set_offline};
 use super::region::{Cleanup, Pacer};
 use super::InactiveOfferPolicy;
 use crate::coordinator::is_offer;
-use crate::runtime::spawn;
+use connect_core::task::spawn_abortable;
 
 /// Whether the agent must be set offline: `Some(enqueue)` unless it already is offline, or has
 /// offline enqueued while contacts remain.
@@ -72,7 +72,7 @@ impl Engine {
             let (jobs, session, inbox) =
                 (self.jobs.clone(), session.clone(), self.inbox_tx.clone());
             let (name, id) = (region.to_owned(), id.clone());
-            self.tasks.push(spawn(async move {
+            self.tasks.push(spawn_abortable(async move {
                 let result = reject(&jobs, &session, &id).await;
                 if let Err(error) = &result {
                     tracing::warn!(region = %name, contact = %id, error = %error, "reject failed");
@@ -110,7 +110,7 @@ impl Engine {
             ),
         );
         let (jobs, inbox, name) = (self.jobs.clone(), self.inbox_tx.clone(), region.to_owned());
-        self.tasks.push(spawn(async move {
+        self.tasks.push(spawn_abortable(async move {
             let result = set_offline(&jobs, &session, enqueue).await;
             if let Err(error) = &result {
                 tracing::warn!(region = %name, error = %error, "setting the agent offline failed");
@@ -177,7 +177,7 @@ impl Engine {
             let (jobs, session, inbox) =
                 (self.jobs.clone(), session.clone(), self.inbox_tx.clone());
             let name = region.to_owned();
-            self.tasks.push(spawn(async move {
+            self.tasks.push(spawn_abortable(async move {
                 let result = clean_up(&jobs, &session, &contact).await;
                 if let Err(error) = &result {
                     tracing::warn!(region = %name, contact = %id, error = %error, "cleanup failed");

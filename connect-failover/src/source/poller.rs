@@ -16,7 +16,7 @@ use super::{
 };
 use crate::coordinator::{request_retry_delay, REQUEST_ATTEMPTS};
 use crate::retry::with_retries;
-use crate::runtime::with_timeout;
+use crate::timeout::with_timeout;
 use crate::{FailoverError, RegionHealth};
 
 /// Polls the agent-discovery document through any healthy region (the presigned URL is global;

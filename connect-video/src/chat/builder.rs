@@ -8,7 +8,7 @@ use connect_core::ws::WsConnector;
 use futures::channel::{mpsc, oneshot};
 
 use crate::participant::{ChatError, ChatSocketMachine, ParticipantClient, SocketTimings};
-use crate::runtime::spawn_guarded;
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 use super::auth::ParticipantAuth;
 use super::delivery::{Delivery, DEFAULT_SEEN_CAPACITY};
@@ -182,7 +182,7 @@ impl ChatSessionBuilder {
             ready_tx,
             self.deliver_history,
         );
-        let task = spawn_guarded(driver.run());
+        let task = TaskGuard::from(spawn_abortable(driver.run()));
         match ready_rx.await {
             Ok(Ok(())) => Ok((ChatSession::from_parts(shared, commands, task), events)),
             Ok(Err(error)) => Err(error),

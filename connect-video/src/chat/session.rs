@@ -18,7 +18,7 @@ use crate::participant::{
     SendMessageResponse,
 };
 use crate::random::random_uuid;
-use crate::runtime::TaskGuard;
+use connect_core::task::TaskGuard;
 
 use super::auth::ParticipantAuth;
 use super::builder::ChatSessionBuilder;

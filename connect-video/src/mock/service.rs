@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use crate::escalation::StartChatContactResponse;
 use crate::participant::{ChatError, Item, ParticipantClient, ParticipantRole};
-use crate::runtime::{spawn_guarded, TaskGuard};
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 use super::error::SimError;
 use super::http::router;
@@ -135,11 +135,11 @@ impl SimParticipantServiceBuilder {
             changed: watch::channel(0).0,
         });
         let app = router(shared.clone());
-        let server = spawn_guarded(async move {
+        let server = TaskGuard::from(spawn_abortable(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::warn!(%error, "simulated participant service stopped");
             }
-        });
+        }));
         Ok(SimParticipantService {
             inner: Arc::new(Inner {
                 shared,

@@ -17,7 +17,7 @@ use super::reuse::{Reusable, ReusableAudio};
 use crate::meeting::join::JoinInfo;
 use crate::meeting::media::{MeetingPeerConfig, MEDIA_EVENT_QUEUE};
 use crate::meeting::signal::SignalingTimings;
-use crate::runtime::spawn_guarded;
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 /// Builds and joins a [`MeetingSession`].
 ///
@@ -137,7 +137,7 @@ impl MeetingSessionBuilder {
             Arc::clone(&content),
         );
         driver.establish().await?;
-        let task = spawn_guarded(driver.run());
+        let task = TaskGuard::from(spawn_abortable(driver.run()));
         let session = MeetingSession::new(self.join, options, commands, media, content, task);
         Ok((session, MeetingEvents::new(receiver)))
     }

@@ -14,7 +14,7 @@ use crate::meeting::join::JoinInfo;
 use crate::meeting::media::video::VideoSource;
 use crate::meeting::media::MeetingMediaEvent;
 use crate::meeting::signal::SignalingEvent;
-use crate::runtime::{spawn_guarded, TaskGuard};
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 /// A running content share.
 struct ContentShare {
@@ -68,7 +68,7 @@ impl ContentSlot {
         let (stop, stops) = mpsc::unbounded_channel();
         state.share = Some(ContentShare {
             stop,
-            _task: spawn_guarded(run(link, stops, events)),
+            _task: TaskGuard::from(spawn_abortable(run(link, stops, events))),
         });
         Ok(())
     }

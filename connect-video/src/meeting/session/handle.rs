@@ -14,7 +14,7 @@ use crate::meeting::join::JoinInfo;
 use crate::meeting::media::video::VideoSource;
 use crate::meeting::media::{MeetingMediaEvent, MeetingMediaEvents};
 use crate::meeting::signal::MeetingStatus;
-use crate::runtime::TaskGuard;
+use connect_core::task::TaskGuard;
 
 struct Inner {
     join: JoinInfo,

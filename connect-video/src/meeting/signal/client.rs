@@ -12,7 +12,7 @@ use super::status::MeetingStatus;
 use super::types::{DataMessage, JoinAck, SubscribeAck, Subscription};
 use super::url::SignalingRequest;
 use crate::meeting::join::JoinInfo;
-use crate::runtime::{spawn_guarded, TaskGuard};
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 /// Builds and joins a [`SignalingClient`].
 ///
@@ -69,7 +69,7 @@ impl SignalingClientBuilder {
             ready_tx,
             ended.clone(),
         );
-        let task = spawn_guarded(driver.run());
+        let task = TaskGuard::from(spawn_abortable(driver.run()));
         let join_ack = match ready.await {
             Ok(result) => result?,
             Err(_) => return Err(SignalError::ConnectionLost),

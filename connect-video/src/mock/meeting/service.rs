@@ -17,7 +17,7 @@ use super::router::MediaRouter;
 use crate::escalation::{Attendee, Meeting};
 use crate::meeting::signal::proto::{SdkJoinAckFrame, SdkTurnCredentials};
 use crate::meeting::signal::{FrameError, CLOSE_MEETING_ENDED};
-use crate::runtime::{spawn_guarded, TaskGuard};
+use connect_core::task::{spawn_abortable, TaskGuard};
 
 /// The TURN servers and credentials the service hands out in `JOIN_ACK`. `Debug` hides the
 /// password.
@@ -144,7 +144,7 @@ impl SimMeetingServiceBuilder {
             changes: watch::channel(0).0,
         });
         let accepting = shared.clone();
-        let accept = spawn_guarded(async move {
+        let accept = TaskGuard::from(spawn_abortable(async move {
             loop {
                 match listener.accept().await {
                     Ok((tcp, _)) => {
@@ -153,7 +153,7 @@ impl SimMeetingServiceBuilder {
                     Err(error) => tracing::warn!(%error, "simulated meeting service accept failed"),
                 }
             }
-        });
+        }));
         Ok(SimMeetingService {
             inner: Arc::new(Inner {
                 shared,
