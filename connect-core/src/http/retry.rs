@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::api::{CtiError, CtiMethod};
-use crate::time::{full_jitter, Jitter};
+use crate::time::{full_jitter, uuid_v4, Jitter};
 
 /// Transient-failure retries (R10): idempotent reads (the six R methods and `getEndpoints`)
 /// retry transport errors, 429 and 5xx; every other method retries only what provably was
@@ -83,18 +83,8 @@ impl RetryPolicy {
 
 /// A random UUID-shaped idempotency token for a retried `createTaskContact`.
 pub(crate) fn idempotency_token(jitter: &Jitter) -> String {
-    let (a, b) = (jitter.next_u64(), jitter.next_u64());
-    // Version 4, variant 1, like a random UUID.
-    let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000;
-    let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xFFFF,
-        a & 0xFFFF,
-        b >> 48,
-        b & 0xFFFF_FFFF_FFFF
-    )
+    let hi = jitter.next_u64();
+    uuid_v4(hi, jitter.next_u64())
 }
 
 #[cfg(test)]

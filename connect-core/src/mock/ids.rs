@@ -52,18 +52,7 @@ impl IdGen {
     /// assert_eq!(id.split('-').map(str::len).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
     /// ```
     pub fn uuid(&mut self) -> String {
-        let hi = self.next_u64();
-        let lo = self.next_u64();
-        let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            hi >> 32,
-            (hi >> 16) & 0xFFFF,
-            hi & 0xFFFF,
-            lo >> 48,
-            lo & 0xFFFF_FFFF_FFFF
-        )
+        self.rng.next_uuid_v4()
     }
 
     /// `bytes` pseudo-random bytes as unpadded URL-safe base64: an opaque token.

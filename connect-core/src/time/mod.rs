@@ -10,4 +10,4 @@ pub use backoff::{full_jitter, Jitter};
 pub use clock::{Clock, SystemClock};
 #[cfg(not(target_arch = "wasm32"))]
 pub use manual::ManualClock;
-pub use splitmix::SplitMix64;
+pub use splitmix::{uuid_v4, SplitMix64};

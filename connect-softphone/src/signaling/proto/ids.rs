@@ -28,17 +28,6 @@ impl RequestIds {
 
     /// The next id.
     pub fn next_id(&mut self) -> String {
-        let hi = self.rng.next_u64();
-        let lo = self.rng.next_u64();
-        let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            hi >> 32,
-            (hi >> 16) & 0xFFFF,
-            hi & 0xFFFF,
-            lo >> 48,
-            lo & 0xFFFF_FFFF_FFFF
-        )
+        self.rng.next_uuid_v4()
     }
 }
