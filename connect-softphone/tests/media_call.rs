@@ -7,7 +7,9 @@ use std::time::Instant;
 use connect_softphone::audio::{level_dbov, AudioCodec};
 use connect_softphone::media::{MediaEvent, WebRtcEngine};
 use connect_softphone::mock::turn::SimTurnServer;
-use media_support::{connect, has_tone, leg, relay_config, wait_for, FRAMES_PER_SECOND};
+use media_support::{
+    codecs_then_connected, connect, has_tone, leg, relay_config, wait_for, FRAMES_PER_SECOND,
+};
 
 const AGENT_TONE: f64 = 440.0;
 const CUSTOMER_TONE: f64 = 1_000.0;
@@ -49,16 +51,8 @@ async fn opus_tone_flows_both_ways_through_turn() {
         .await
         .expect("answer applied");
 
-    let codecs = wait_for(&mut agent.events, |e| match e {
-        MediaEvent::CodecsNegotiated(c) => Some(*c),
-        _ => None,
-    })
-    .await;
+    let codecs = codecs_then_connected(&mut agent.events).await;
     assert_eq!(codecs.audio, AudioCodec::Opus);
-    wait_for(&mut agent.events, |e| {
-        (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
     wait_for(&mut customer.events, |e| {
         (*e == MediaEvent::Connected).then_some(())
     })
@@ -182,11 +176,7 @@ async fn pcmu_is_used_when_the_answer_selects_it() {
     pcmu_only.codecs = vec![AudioCodec::Pcmu];
     let customer = leg(&engine, pcmu_only, CUSTOMER_TONE).await;
     connect(&agent, &customer).await;
-    let codecs = wait_for(&mut agent.events, |e| match e {
-        MediaEvent::CodecsNegotiated(c) => Some(*c),
-        _ => None,
-    })
-    .await;
+    let codecs = codecs_then_connected(&mut agent.events).await;
     assert_eq!((codecs.audio, codecs.payload_type), (AudioCodec::Pcmu, 0));
     agent.heard.wait_frames(10).await;
     assert!(has_tone(

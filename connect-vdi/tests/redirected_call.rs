@@ -56,16 +56,8 @@ async fn a_redirected_call_carries_opus_audio_both_ways_from_the_endpoint() {
     let customer = customer(&turn).await;
     negotiate(&agent, &customer).await;
 
-    let codecs = wait_media(&mut agent_events, |e| match e {
-        MediaEvent::CodecsNegotiated(c) => Some(*c),
-        _ => None,
-    })
-    .await;
+    let codecs = codecs_then_connected(&mut agent_events).await;
     assert_eq!(codecs.audio, AudioCodec::Opus);
-    wait_media(&mut agent_events, |e| {
-        (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
     wait_media(&mut agent_events, |e| {
         matches!(e, MediaEvent::FirstPacketReceived { .. }).then_some(())
     })

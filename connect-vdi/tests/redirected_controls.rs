@@ -43,14 +43,7 @@ async fn the_endpoint_answers_sends_dtmf_and_swaps_its_source() {
         .apply_answer(answer)
         .await
         .expect("customer applies the answer");
-    wait_media(&mut agent_events, |e| {
-        matches!(e, MediaEvent::CodecsNegotiated(_)).then_some(())
-    })
-    .await;
-    wait_media(&mut agent_events, |e| {
-        (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
+    codecs_then_connected(&mut agent_events).await;
     assert!(has_tone(
         &next_audio(&customer.heard, 0.5).await,
         AGENT_TONE

@@ -47,7 +47,8 @@ pub enum MediaEvent {
     Disconnected,
     /// ICE or DTLS failed.
     Failed,
-    /// The answer was applied and these codecs are in use.
+    /// The codecs of the call, from a valid answer (applied by the offerer, created by the
+    /// answerer); always before the `Connected` that the answer leads to.
     CodecsNegotiated(NegotiatedCodecs),
     /// The first inbound RTP packet arrived, this long after the peer was created.
     FirstPacketReceived {

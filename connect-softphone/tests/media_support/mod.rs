@@ -9,7 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use connect_softphone::audio::{detect_tone, AudioError, AudioFrame, AudioSink, ToneSource};
 use connect_softphone::media::{
-    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, PeerConfig, WebRtcEngine,
+    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, NegotiatedCodecs, PeerConfig,
+    WebRtcEngine,
 };
 use connect_softphone::mock::turn::SimTurnServer;
 use tokio::sync::watch;
@@ -110,6 +111,22 @@ pub async fn wait_for<T>(
     })
     .await
     .expect("the awaited media event arrives")
+}
+
+/// Waits for `Connected` and returns the codecs announced before it: `CodecsNegotiated`
+/// precedes `Connected`.
+pub async fn codecs_then_connected(events: &mut MediaEvents) -> NegotiatedCodecs {
+    let mut codecs = None;
+    wait_for(events, |event| match event {
+        MediaEvent::CodecsNegotiated(negotiated) => {
+            codecs = Some(*negotiated);
+            None
+        }
+        MediaEvent::Connected => Some(()),
+        _ => None,
+    })
+    .await;
+    codecs.expect("CodecsNegotiated comes before Connected")
 }
 
 /// A relay-only peer configuration with fresh credentials from `turn`.

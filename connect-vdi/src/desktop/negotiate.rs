@@ -83,15 +83,15 @@ impl RedirectedPeer {
             .await
             .map_err(|e| MediaError::CreateDescription(e.to_string()))?;
         let negotiated = negotiate(&answer.sdp, &self.config.codecs)?;
-        let local = self
-            .set_local(
-                SdpType::Answer,
-                answer.sdp,
-                server_urls(&self.config.ice_servers),
-            )
-            .await?;
+        // Before the local description, which lets the connectivity checks start:
+        // `CodecsNegotiated` comes out before `Connected`.
         self.emit(MediaEvent::CodecsNegotiated(negotiated));
-        Ok(local)
+        self.set_local(
+            SdpType::Answer,
+            answer.sdp,
+            server_urls(&self.config.ice_servers),
+        )
+        .await
     }
 
     /// `setLocalDescription`, then the candidates until `null` or the gathering deadline.

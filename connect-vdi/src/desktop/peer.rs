@@ -197,10 +197,12 @@ impl MediaPeer for RedirectedPeer {
             sdp: answer.sdp,
             candidates: answer.candidates,
         });
+        // Before the remote description, which starts the connectivity checks on the
+        // endpoint: `CodecsNegotiated` comes out before `Connected`.
+        self.emit(MediaEvent::CodecsNegotiated(negotiated));
         self.request(set)
             .await
             .map_err(|e| MediaError::SetRemoteDescription(e.to_string()))?;
-        self.emit(MediaEvent::CodecsNegotiated(negotiated));
         Ok(())
     }
 

@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use connect_softphone::audio::{detect_tone, MemorySink, SilenceSource, ToneSource};
 use connect_softphone::media::{
-    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, PeerConfig, WebRtcEngine,
+    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, NegotiatedCodecs, PeerConfig,
+    WebRtcEngine,
 };
 use connect_softphone::mock::turn::SimTurnServer;
 use connect_vdi::engine::{DeviceSet, EngineConfig, InputSpec};
@@ -117,6 +118,22 @@ pub async fn wait_media<T>(
     })
     .await
     .expect("the awaited media event arrives")
+}
+
+/// Waits for `Connected` and returns the codecs announced before it: `CodecsNegotiated`
+/// precedes `Connected`.
+pub async fn codecs_then_connected(events: &mut MediaEvents) -> NegotiatedCodecs {
+    let mut codecs = None;
+    wait_media(events, |event| match event {
+        MediaEvent::CodecsNegotiated(negotiated) => {
+            codecs = Some(*negotiated);
+            None
+        }
+        MediaEvent::Connected => Some(()),
+        _ => None,
+    })
+    .await;
+    codecs.expect("CodecsNegotiated comes before Connected")
 }
 
 /// Waits until `sink` holds `samples` samples.

@@ -107,9 +107,11 @@ impl Core {
         let description = RTCSessionDescription::answer(answer.sdp.clone())
             .map_err(|e| MediaError::InvalidRemoteSdp(e.to_string()))?;
         self.name_sent_codec(negotiated).await;
-        self.set_remote(description, &answer.candidates).await?;
+        // Before the remote description: it starts the connectivity checks, and the payload
+        // map must be in place for the first packet and `CodecsNegotiated` out before
+        // `Connected`.
         self.set_negotiated(&answer.sdp, negotiated);
-        Ok(())
+        self.set_remote(description, &answer.candidates).await
     }
 
     pub(super) async fn accept_offer(
@@ -129,9 +131,10 @@ impl Core {
         let sdp = strip_candidates(&answer.sdp);
         let negotiated = negotiate(&sdp, &self.config.codecs)?;
         self.name_sent_codec(negotiated).await;
-        let local = self.set_local_and_gather(answer, sdp).await?;
-        self.set_negotiated(&local.sdp, negotiated);
-        Ok(local)
+        // Before the local description, which lets the connectivity checks start (see
+        // `apply_answer`).
+        self.set_negotiated(&sdp, negotiated);
+        self.set_local_and_gather(answer, sdp).await
     }
 
     async fn set_remote(
