@@ -106,4 +106,34 @@ impl MediaEvents {
             Err(RecvError::Closed) => None,
         }
     }
+
+    /// Waits until the media transport is up and returns the codecs in use, announced by
+    /// `CodecsNegotiated`, which always comes first. `None` when the peer fails or goes away
+    /// before (or connects without having announced its codecs).
+    ///
+    /// ```
+    /// use connect_softphone::audio::AudioCodec;
+    /// use connect_softphone::media::{MediaEvent, MediaEvents, NegotiatedCodecs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, rx) = tokio::sync::broadcast::channel(8);
+    /// let mut events = MediaEvents::new(rx);
+    /// let codecs = NegotiatedCodecs { audio: AudioCodec::Opus, payload_type: 111, telephone_event: None };
+    /// tx.send(MediaEvent::CodecsNegotiated(codecs)).unwrap();
+    /// tx.send(MediaEvent::Connected).unwrap();
+    /// assert_eq!(events.connected().await, Some(codecs));
+    /// # }
+    /// ```
+    pub async fn connected(&mut self) -> Option<NegotiatedCodecs> {
+        let mut codecs = None;
+        while let Some(event) = self.recv().await {
+            match event {
+                MediaEvent::CodecsNegotiated(negotiated) => codecs = Some(negotiated),
+                MediaEvent::Connected => return codecs,
+                MediaEvent::Failed => return None,
+                _ => {}
+            }
+        }
+        None
+    }
 }

@@ -120,20 +120,12 @@ pub async fn wait_media<T>(
     .expect("the awaited media event arrives")
 }
 
-/// Waits for `Connected` and returns the codecs announced before it: `CodecsNegotiated`
-/// precedes `Connected`.
+/// Waits for `Connected` and returns the codecs announced before it.
 pub async fn codecs_then_connected(events: &mut MediaEvents) -> NegotiatedCodecs {
-    let mut codecs = None;
-    wait_media(events, |event| match event {
-        MediaEvent::CodecsNegotiated(negotiated) => {
-            codecs = Some(*negotiated);
-            None
-        }
-        MediaEvent::Connected => Some(()),
-        _ => None,
-    })
-    .await;
-    codecs.expect("CodecsNegotiated comes before Connected")
+    tokio::time::timeout(HANG_GUARD, events.connected())
+        .await
+        .expect("the peer connects")
+        .expect("CodecsNegotiated, then Connected")
 }
 
 /// Waits until `sink` holds `samples` samples.
