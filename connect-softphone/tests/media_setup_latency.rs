@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use connect_softphone::media::{IceState, MediaEvent, MediaEvents, WebRtcEngine};
 use connect_softphone::mock::turn::SimTurnServer;
-use media_support::{has_tone, leg, relay_config, wait_for, Leg};
+use media_support::{has_tone, leg, relay_config, wait_for, Leg, FRAMES_PER_SECOND};
 
 const CALLS: usize = 12;
 const AGENT_TONE: f64 = 440.0;
@@ -95,9 +95,12 @@ async fn one_call(engine: &WebRtcEngine, turn: &SimTurnServer, n: usize) -> Phas
         audio_both_ways: started.elapsed(),
     };
 
-    // What was played out is the other side's tone, not noise or our own.
-    let agent_got = agent_heard.next_frames(10).await;
-    let customer_got = customer_heard.next_frames(10).await;
+    // What was played out is the other side's tone, not noise or our own: over half a second,
+    // as the jitter buffer may first fill up to its 200 ms maximum after a bursty start.
+    let (agent_got, customer_got) = tokio::join!(
+        agent_heard.next_frames(FRAMES_PER_SECOND / 2),
+        customer_heard.next_frames(FRAMES_PER_SECOND / 2)
+    );
     assert!(has_tone(&agent_got, CUSTOMER_TONE), "call {n}: agent hears");
     assert!(
         has_tone(&customer_got, AGENT_TONE),
