@@ -89,6 +89,24 @@ impl Capture {
         self.wait_frames(from + count).await;
         self.window(from, from + count)
     }
+
+    /// Waits for stretches of `frames` frames until one satisfies `heard`, and returns it.
+    pub async fn until_frames(
+        &self,
+        frames: usize,
+        mut heard: impl FnMut(&[i16]) -> bool,
+    ) -> Vec<i16> {
+        tokio::time::timeout(HANG_GUARD, async {
+            loop {
+                let stretch = self.next_frames(frames).await;
+                if heard(&stretch) {
+                    return stretch;
+                }
+            }
+        })
+        .await
+        .expect("the awaited audio is heard")
+    }
 }
 
 /// Whether `freq` dominates these 48 kHz samples at a usable level.
