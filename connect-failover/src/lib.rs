@@ -47,7 +47,7 @@ pub use coordinator::{map_desired_state, DesiredState};
 pub use driver::{
     FailoverCoordinator, FailoverCoordinatorBuilder, FailoverEvents, FailoverSettings,
     FailoverStatus, InactiveOfferPolicy, MediaHandover, MediaHandoverHook, RegionConfig,
-    RegionEvents,
+    RegionEvents, WebSocketFactory,
 };
 pub use error::FailoverError;
 pub use events::{FailoverEvent, RegionEvent};

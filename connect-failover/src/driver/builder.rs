@@ -164,6 +164,7 @@ impl FailoverCoordinatorBuilder {
             connectors.push(connect_region(
                 name.clone(),
                 session_builder,
+                region.websocket.clone(),
                 Arc::clone(&clock),
                 Arc::clone(&jitter),
                 inbox_tx.clone(),

@@ -16,6 +16,7 @@ use super::handle::FailoverStatus;
 use super::jobs::{activate, Activated, JobContext};
 use super::media::{MediaHandover, MediaHandoverHook};
 use super::region::RegionRuntime;
+use super::settings::WebSocketFactory;
 use super::FailoverSettings;
 use crate::coordinator::{Action, DesiredState, FailoverMachine, FailoverState, Input, RegionView};
 use crate::source::{DecisionMerger, RegionBoard};
@@ -472,17 +473,19 @@ impl Engine {
     }
 }
 
-/// Connects `region`'s session, retrying with reconnect backoff, and reports it.
+/// Connects `region`'s session (with its CCP WebSocket first, when it has one), retrying with
+/// reconnect backoff, and reports it.
 pub(crate) async fn connect_region(
     region: String,
     builder: impl Fn() -> connect_core::session::AgentSessionBuilder,
+    websocket: Option<WebSocketFactory>,
     clock: Arc<dyn Clock>,
     jitter: Arc<Jitter>,
     inbox: mpsc::UnboundedSender<Inbox>,
 ) {
     let mut attempt = 0;
     loop {
-        match builder().connect().await {
+        match connect_session(builder(), websocket.as_ref()).await {
             Ok((session, events)) => {
                 let _ = inbox.send(Inbox::SessionUp {
                     region,
@@ -499,4 +502,22 @@ pub(crate) async fn connect_region(
             }
         }
     }
+}
+
+/// One attempt: the WebSocket (if any), then the session over it.
+async fn connect_session(
+    session: connect_core::session::AgentSessionBuilder,
+    websocket: Option<&WebSocketFactory>,
+) -> Result<(AgentSession, Events), String> {
+    let session = match websocket {
+        Some(websocket) => {
+            let (manager, events) = websocket()
+                .connect()
+                .await
+                .map_err(|e| format!("CCP WebSocket: {e}"))?;
+            session.websocket(manager, events)
+        }
+        None => session,
+    };
+    session.connect().await.map_err(|e| e.to_string())
 }

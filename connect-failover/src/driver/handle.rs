@@ -132,6 +132,21 @@ impl FailoverCoordinator {
         self.inner.shared.sessions().get(region).cloned()
     }
 
+    /// The session of `region`, waiting for it to connect: [`connect`](FailoverCoordinatorBuilder::connect)
+    /// returns once one region's session is up, the others follow. `None` for a region the
+    /// coordinator does not have, or once it stops.
+    pub async fn connected_session(&self, region: &str) -> Option<AgentSession> {
+        if !self.inner.regions.iter().any(|r| r.name == region) {
+            return None;
+        }
+        let mut sessions_up = self.inner.shared.sessions_up.subscribe();
+        sessions_up
+            .wait_for(|_| self.session(region).is_some())
+            .await
+            .ok()?;
+        self.session(region)
+    }
+
     /// The session of the active region.
     pub fn active_session(&self) -> Option<AgentSession> {
         self.session(&self.active_region()?)

@@ -16,4 +16,4 @@ mod suppress;
 pub use builder::FailoverCoordinatorBuilder;
 pub use handle::{FailoverCoordinator, FailoverEvents, FailoverStatus, RegionEvents};
 pub use media::{MediaHandover, MediaHandoverHook};
-pub use settings::{FailoverSettings, InactiveOfferPolicy, RegionConfig};
+pub use settings::{FailoverSettings, InactiveOfferPolicy, RegionConfig, WebSocketFactory};

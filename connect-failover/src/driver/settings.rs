@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use connect_core::api::CtiApi;
 use connect_core::model::ContactType;
+use connect_core::ws::WsManagerBuilder;
 
 use crate::coordinator::{MachineSettings, DEFAULT_BLOCKING_CHANNELS};
 use crate::source::DEFAULT_REGION_DEAD_AFTER;
@@ -63,19 +64,27 @@ impl Default for FailoverSettings {
     }
 }
 
-/// One region: who it is and the CTI API of its session (its own endpoint and tokens).
+/// Makes the builder of a region's CCP WebSocket, once per connection of its session.
+pub type WebSocketFactory = Arc<dyn Fn() -> WsManagerBuilder + Send + Sync>;
+
+/// One region: who it is, the CTI API of its session (its own endpoint and tokens) and,
+/// optionally, its CCP WebSocket.
 #[derive(Clone)]
 pub struct RegionConfig {
     /// Name, instance ARN and CCP URL.
     pub info: RegionInfo,
     /// The region's CTI API (an `HttpCti` for its endpoint, or a simulator).
     pub api: Arc<dyn CtiApi>,
+    /// The region's CCP WebSocket, if its session should have one (see
+    /// [`websocket`](Self::websocket)).
+    pub websocket: Option<WebSocketFactory>,
 }
 
 impl fmt::Debug for RegionConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegionConfig")
             .field("info", &self.info)
+            .field("websocket", &self.websocket.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -90,7 +99,34 @@ impl RegionConfig {
         Self {
             info: RegionInfo::new(name, instance_arn),
             api: Arc::new(api),
+            websocket: None,
         }
+    }
+
+    /// Gives the region's agent session a CCP WebSocket: the coordinator connects one from
+    /// `builder` each time it connects the session, so that the session (from
+    /// [`FailoverCoordinator::session`](crate::FailoverCoordinator::session)) carries what
+    /// needs the WebSocket, a softphone on `aws/softphone` among them. Without it the region's
+    /// session polls only.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// use connect_core::{auth::StaticToken, http::HttpCti, ws::{WsManager, WsUrlSource}};
+    /// use connect_failover::RegionConfig;
+    ///
+    /// let api = HttpCti::builder("https://east.my.connect.aws")
+    ///     .auth(Arc::new(StaticToken::new("t"))).build().unwrap();
+    /// let urls: Arc<dyn WsUrlSource> = Arc::new(api.clone());
+    /// let east = RegionConfig::new("us-east-1", "arn:aws:connect:us-east-1:1:instance/e", api)
+    ///     .websocket(move || WsManager::builder(Arc::clone(&urls)));
+    /// assert!(east.websocket.is_some());
+    /// ```
+    pub fn websocket(
+        mut self,
+        builder: impl Fn() -> WsManagerBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.websocket = Some(Arc::new(builder));
+        self
     }
 
     /// Sets the region's CCP URL.

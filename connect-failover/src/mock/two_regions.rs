@@ -7,6 +7,7 @@ use connect_core::auth::StaticToken;
 use connect_core::http::HttpCti;
 use connect_core::mock::{AgentSpec, SimInstance, SimInstanceBuilder, SimServer};
 use connect_core::time::{Clock, SystemClock};
+use connect_core::ws::{WsManager, WsUrlSource};
 
 use super::SimTrafficDistribution;
 use crate::{FailoverError, RegionConfig};
@@ -191,6 +192,43 @@ impl SimTwoRegions {
     /// A coordinator region for agent `login` in `region`: an `HttpCti` to that region's server
     /// with a token it issued.
     pub fn region_config(&self, region: &str, login: &str) -> Result<RegionConfig, FailoverError> {
+        let (sim, api) = self.region_api(region, login)?;
+        Ok(RegionConfig::new(&sim.name, &sim.instance_arn, api).ccp_url(sim.server.url()))
+    }
+
+    /// [`region_config`](Self::region_config) whose session also connects the region's CCP
+    /// WebSocket ([`RegionConfig::websocket`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sim = connect_failover::mock::SimTwoRegions::builder().start().await.unwrap();
+    /// let east = sim.region_config_with_websocket("us-east-1", "agent1").unwrap();
+    /// assert!(east.websocket.is_some());
+    /// # }
+    /// ```
+    pub fn region_config_with_websocket(
+        &self,
+        region: &str,
+        login: &str,
+    ) -> Result<RegionConfig, FailoverError> {
+        let (sim, api) = self.region_api(region, login)?;
+        let urls: Arc<dyn WsUrlSource> = Arc::new(api.clone());
+        let clock = Arc::clone(&self.clock);
+        Ok(RegionConfig::new(&sim.name, &sim.instance_arn, api)
+            .ccp_url(sim.server.url())
+            .websocket(move || {
+                WsManager::builder(Arc::clone(&urls))
+                    .clock(Arc::clone(&clock))
+                    .allow_insecure_loopback(true)
+            }))
+    }
+
+    /// The region called `region` and an `HttpCti` to its server for agent `login`.
+    fn region_api(
+        &self,
+        region: &str,
+        login: &str,
+    ) -> Result<(&SimRegion, HttpCti), FailoverError> {
         let sim = self
             .region(region)
             .ok_or_else(|| FailoverError::UnknownRegion(region.to_owned()))?;
@@ -203,7 +241,7 @@ impl SimTwoRegions {
             .clock(Arc::clone(&self.clock))
             .build()
             .map_err(|e| FailoverError::Config(format!("{region}: {e}")))?;
-        Ok(RegionConfig::new(&sim.name, &sim.instance_arn, api).ccp_url(sim.server.url()))
+        Ok((sim, api))
     }
 
     /// [`region_config`](Self::region_config) of both regions, primary first.

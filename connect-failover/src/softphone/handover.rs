@@ -46,7 +46,7 @@ const STEP_QUEUE: usize = 64;
 /// ```
 #[derive(Debug)]
 pub struct SoftphoneHandover {
-    softphones: BTreeMap<String, SoftphoneManager>,
+    softphones: Mutex<BTreeMap<String, SoftphoneManager>>,
     steps: broadcast::Sender<HandoverStep>,
     /// The region the latest hand-over moved to (it is not released).
     target: Mutex<Option<String>>,
@@ -62,21 +62,34 @@ impl SoftphoneHandover {
     /// A hand-over with no softphone yet.
     pub fn new() -> Self {
         Self {
-            softphones: BTreeMap::new(),
+            softphones: Mutex::new(BTreeMap::new()),
             steps: broadcast::channel(STEP_QUEUE).0,
             target: Mutex::new(None),
         }
     }
 
     /// The softphone of region `name` (attached to that region's agent session).
-    pub fn region(mut self, name: impl Into<String>, softphone: SoftphoneManager) -> Self {
-        self.softphones.insert(name.into(), softphone);
+    pub fn region(self, name: impl Into<String>, softphone: SoftphoneManager) -> Self {
+        self.attach(name, softphone);
         self
     }
 
+    /// Adds or replaces the softphone of region `name` while the hand-over is in use: for a
+    /// softphone on the coordinator's own regional session, which exists only once the
+    /// coordinator is connected (see [`RegionConfig::websocket`](crate::RegionConfig::websocket)).
+    pub fn attach(&self, name: impl Into<String>, softphone: SoftphoneManager) {
+        self.softphones_map().insert(name.into(), softphone);
+    }
+
     /// The softphone of region `name`.
-    pub fn softphone(&self, name: &str) -> Option<&SoftphoneManager> {
-        self.softphones.get(name)
+    pub fn softphone(&self, name: &str) -> Option<SoftphoneManager> {
+        self.softphones_map().get(name).cloned()
+    }
+
+    fn softphones_map(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, SoftphoneManager>> {
+        self.softphones
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A new subscriber to the steps; it sees steps from now on.
@@ -102,8 +115,8 @@ impl SoftphoneHandover {
         });
     }
 
-    fn softphone_of(&self, region: &str) -> Option<&SoftphoneManager> {
-        let softphone = self.softphones.get(region);
+    fn softphone_of(&self, region: &str) -> Option<SoftphoneManager> {
+        let softphone = self.softphone(region);
         if softphone.is_none() {
             self.report(HandoverStep::NoSoftphone {
                 region: region.to_owned(),
@@ -191,9 +204,9 @@ impl SoftphoneHandover {
             return;
         };
         if hard {
-            self.hang_up(region, softphone).await;
+            self.hang_up(region, &softphone).await;
         }
-        self.release_when_idle(region, softphone).await;
+        self.release_when_idle(region, &softphone).await;
     }
 }
 

@@ -10,7 +10,7 @@ use connect_core::session::SessionSettings;
 use connect_failover::mock::SimTwoRegions;
 use connect_failover::{
     FailoverCoordinator, FailoverCoordinatorBuilder, FailoverEvent, FailoverEvents,
-    FailoverSettings, PresignedUrlPoller, RegionEvent, RegionEvents,
+    FailoverSettings, PresignedUrlPoller, RegionConfig, RegionEvent, RegionEvents,
 };
 
 pub const EAST: &str = "us-east-1";
@@ -40,6 +40,15 @@ pub async fn sim() -> SimTwoRegions {
 }
 
 pub fn builder(sim: &SimTwoRegions, settings: FailoverSettings) -> FailoverCoordinatorBuilder {
+    let regions = sim.region_configs("agent1").expect("region configs");
+    builder_with_regions(sim, settings, regions)
+}
+
+pub fn builder_with_regions(
+    sim: &SimTwoRegions,
+    settings: FailoverSettings,
+    regions: Vec<RegionConfig>,
+) -> FailoverCoordinatorBuilder {
     let mut builder = FailoverCoordinator::builder()
         .clock(sim.clock())
         .settings(settings)
@@ -48,7 +57,7 @@ pub fn builder(sim: &SimTwoRegions, settings: FailoverSettings) -> FailoverCoord
             ..SessionSettings::default()
         })
         .source(PresignedUrlPoller::default().interval(POLL));
-    for config in sim.region_configs("agent1").expect("region configs") {
+    for config in regions {
         builder = builder.region(config);
     }
     builder

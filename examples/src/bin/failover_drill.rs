@@ -2,9 +2,10 @@
 //! to `us-west-2` by a soft traffic-distribution change; the drill measures detection and
 //! switch times, checks that no offer was lost and no live call was dropped, and prints one
 //! line. Each region has its own media service (TURN relay, softphone signaling, customer
-//! legs) and the agent a softphone per region, handed over by the coordinator: the live call
-//! carries a speech-like voice both ways through the failover, and the first call in the new
-//! region does too.
+//! legs); the coordinator's session in each region has its CCP WebSocket
+//! (`RegionConfig::websocket`) and the agent a softphone on it, handed over by the coordinator:
+//! the live call carries a speech-like voice both ways through the failover, and the first call
+//! in the new region does too.
 //!
 //! ```text
 //! cargo run -p connect-examples --bin failover_drill -- --json
@@ -15,13 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use connect_core::auth::StaticToken;
 use connect_core::events::{AgentEvent, ContactEventKind};
-use connect_core::http::HttpCti;
 use connect_core::mock::{ContactSpec, JournalEvent};
 use connect_core::model::Timestamp;
-use connect_core::session::AgentSession;
-use connect_core::ws::{WsManager, WsUrlSource};
 use connect_failover::mock::SimTwoRegions;
 use connect_failover::softphone::{HandoverStep, SoftphoneHandover};
 use connect_failover::{
@@ -140,22 +137,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn drill(options: &Options) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     let sim = SimTwoRegions::builder().start().await?;
     let clock = sim.clock();
-    let mut east_phone = RegionPhone::start(&sim, EAST, AGENT_VOICE).await?;
-    let mut west_phone = RegionPhone::start(&sim, WEST, AGENT_VOICE).await?;
-    let handover = Arc::new(
-        SoftphoneHandover::new()
-            .region(EAST, east_phone.softphone.clone())
-            .region(WEST, west_phone.softphone.clone()),
-    );
+    let east_media = region_media(&sim, EAST).await?;
+    let west_media = region_media(&sim, WEST).await?;
+    // The softphones sit on the coordinator's own regional sessions, so they are attached to
+    // the hand-over once the coordinator is connected.
+    let handover = Arc::new(SoftphoneHandover::new());
     let mut steps = handover.subscribe();
-    let mut builder = FailoverCoordinator::builder()
+    let (coordinator, mut events, mut failovers) = FailoverCoordinator::builder()
         .clock(clock.clone())
         .source(PresignedUrlPoller::default().interval(Duration::from_millis(options.poll_ms)))
-        .media_hook(handover);
-    for region in sim.region_configs("agent1")? {
-        builder = builder.region(region);
-    }
-    let (coordinator, mut events, mut failovers) = builder.connect().await?;
+        .media_hook(handover.clone())
+        .region(sim.region_config_with_websocket(EAST, "agent1")?)
+        .region(sim.region_config_with_websocket(WEST, "agent1")?)
+        .connect()
+        .await?;
+    let mut east_phone = RegionPhone::start(&coordinator, EAST, east_media).await?;
+    let mut west_phone = RegionPhone::start(&coordinator, WEST, west_media).await?;
+    handover.attach(EAST, east_phone.softphone.clone());
+    handover.attach(WEST, west_phone.softphone.clone());
     let mut inits = Vec::new();
     failover_event(&mut failovers, "initialized", |e| {
         matches!(e, FailoverEvent::Initialized { .. })
@@ -318,12 +317,26 @@ fn describe(step: &HandoverStep) -> String {
     }
 }
 
-/// The agent's softphone in one region: the region's own media service (TURN relay,
-/// `aws/softphone` signaling, customer legs), an agent session with its CCP WebSocket and a
-/// softphone talking with a speech-like voice and recording what it hears.
+/// The region's own media service (TURN relay, `aws/softphone` signaling, customer legs),
+/// attached to its simulated instance, whose snapshots then carry its TURN relay.
+async fn region_media(
+    sim: &SimTwoRegions,
+    name: &str,
+) -> Result<SimMediaService, Box<dyn std::error::Error>> {
+    let region = sim.region(name).ok_or("no such region")?;
+    let media = SimMediaService::start().await?;
+    let turn = media.turn_config();
+    region
+        .instance
+        .with_engine(|engine| engine.settings_mut().turn = turn);
+    media.attach(&region.instance, &region.server);
+    Ok(media)
+}
+
+/// The agent's softphone in one region, on the coordinator's session there, talking with a
+/// speech-like voice and recording what it hears; and the region's media service.
 struct RegionPhone {
     media: SimMediaService,
-    session: AgentSession,
     softphone: SoftphoneManager,
     events: SoftphoneEvents,
     customer: broadcast::Receiver<MediaServiceEvent>,
@@ -332,37 +345,20 @@ struct RegionPhone {
 
 impl RegionPhone {
     async fn start(
-        sim: &SimTwoRegions,
+        coordinator: &FailoverCoordinator,
         region: &str,
-        voice: u64,
+        media: SimMediaService,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let sim_region = sim.region(region).ok_or("no such region")?;
-        let media = SimMediaService::start().await?;
-        let turn = media.turn_config();
-        sim_region
-            .instance
-            .with_engine(|engine| engine.settings_mut().turn = turn);
-        media.attach(&sim_region.instance, &sim_region.server);
-        let token = sim_region.instance.issue_token("agent1")?;
-        let api = HttpCti::builder(sim_region.server.url())
-            .auth(Arc::new(StaticToken::new(token.auth_token)))
-            .clock(sim.clock())
-            .build()?;
-        let source: Arc<dyn WsUrlSource> = Arc::new(api.clone());
-        let (websocket, ws_events) = WsManager::builder(source)
-            .allow_insecure_loopback(true)
-            .connect()
-            .await?;
-        let (session, _) = AgentSession::builder(api)
-            .region(region)
-            .websocket(websocket, ws_events)
-            .connect()
-            .await?;
+        let session = within(
+            "the region's session",
+            coordinator.connected_session(region),
+        )
+        .await?;
         let heard = CallRecordings::default();
-        let (softphone, events) = SoftphoneManager::builder(session.clone(), WebRtcEngine::new())
+        let (softphone, events) = SoftphoneManager::builder(session, WebRtcEngine::new())
             .peer_config(PeerConfig::loopback())
             .source_factory(move |_call| {
-                Ok(Box::new(SpeechLikeSource::new(voice)) as Box<dyn AudioSource>)
+                Ok(Box::new(SpeechLikeSource::new(AGENT_VOICE)) as Box<dyn AudioSource>)
             })
             .sink_factory(heard.sink_factory())
             .connect()
@@ -370,7 +366,6 @@ impl RegionPhone {
         let customer = media.subscribe();
         Ok(Self {
             media,
-            session,
             softphone,
             events,
             customer,
@@ -449,7 +444,6 @@ impl RegionPhone {
 
     async fn stop(self) {
         self.softphone.shutdown().await;
-        self.session.shutdown().await;
         self.media.stop().await;
     }
 }
