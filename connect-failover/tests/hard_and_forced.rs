@@ -13,22 +13,8 @@ use support::{Harness, EAST, WEST};
 async fn live_call(h: &mut Harness) -> String {
     h.failover(|e| matches!(e, FailoverEvent::Initialized { .. }))
         .await;
-    let call = h
-        .instance(EAST)
-        .control()
-        .enqueue_voice("+15555550123")
-        .expect("call");
-    h.contact(EAST, |c| c.contact_id == call && c.kind == K::Connecting)
-        .await;
-    let session = h.coordinator.session(EAST).expect("east session");
-    session
-        .contact(&call)
-        .expect("call")
-        .accept()
-        .await
-        .expect("accepted");
-    h.contact(EAST, |c| c.contact_id == call && c.kind == K::Connected)
-        .await;
+    let call = h.ring(EAST, "+15555550123").await;
+    h.answer(EAST, &call).await;
     call
 }
 

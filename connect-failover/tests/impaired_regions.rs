@@ -6,7 +6,6 @@ mod support;
 
 use std::time::Duration;
 
-use connect_core::events::ContactEventKind as K;
 use connect_core::model::AgentStateType;
 use connect_failover::mock::Impairment;
 use connect_failover::{
@@ -57,13 +56,7 @@ async fn startup_with_the_primary_cut_off_works_in_the_healthy_region() {
     assert_eq!(h.coordinator.active_region().as_deref(), Some(WEST));
 
     // Work flows in the healthy region.
-    let call = h
-        .instance(WEST)
-        .control()
-        .enqueue_voice("+15555550100")
-        .expect("call");
-    h.contact(WEST, |c| c.contact_id == call && c.kind == K::Connecting)
-        .await;
+    h.ring(WEST, "+15555550100").await;
 
     // The primary comes back: its session connects and its agent is kept offline.
     h.sim
@@ -88,22 +81,8 @@ async fn the_old_region_cut_off_during_pending_moves_the_agent_over() {
     let mut h = Harness::default().await;
     h.failover(|e| matches!(e, FailoverEvent::Initialized { .. }))
         .await;
-    let call = h
-        .instance(EAST)
-        .control()
-        .enqueue_voice("+15555550123")
-        .expect("call");
-    h.contact(EAST, |c| c.contact_id == call && c.kind == K::Connecting)
-        .await;
-    let session = h.coordinator.session(EAST).expect("east session");
-    session
-        .contact(&call)
-        .expect("call")
-        .accept()
-        .await
-        .expect("accepted");
-    h.contact(EAST, |c| c.contact_id == call && c.kind == K::Connected)
-        .await;
+    let call = h.ring(EAST, "+15555550123").await;
+    h.answer(EAST, &call).await;
 
     h.sim
         .traffic()

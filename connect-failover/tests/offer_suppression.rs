@@ -64,13 +64,7 @@ async fn offers_in_the_old_region_are_rejected_and_never_reach_the_app() {
     assert_eq!(h.sim_agent_state(EAST), "Offline");
 
     // New work in the active region is surfaced exactly once.
-    let call = h
-        .instance(WEST)
-        .control()
-        .enqueue_voice("+15555550100")
-        .expect("call");
-    h.contact(WEST, |c| c.contact_id == call && c.kind == K::Connecting)
-        .await;
+    let call = h.ring(WEST, "+15555550100").await;
     assert_eq!(h.inits_of(&call), 1);
     h.coordinator.shutdown().await;
 }
@@ -115,13 +109,7 @@ async fn an_offer_routed_to_the_old_region_right_after_the_change_is_surfaced_on
         .set_active(WEST, false)
         .expect("TDG updated");
     // Before detection the old region is still active: its offer reaches the app.
-    let offer = h
-        .instance(EAST)
-        .control()
-        .enqueue_voice("+15555550123")
-        .expect("offer");
-    h.contact(EAST, |c| c.contact_id == offer && c.kind == K::Connecting)
-        .await;
+    let offer = h.ring(EAST, "+15555550123").await;
     // The surfaced offer blocks the soft failover (it may still be accepted), then rings out.
     let pending = h
         .failover(|e| matches!(e, FailoverEvent::Pending { .. }))

@@ -91,6 +91,37 @@ impl Harness {
         &self.sim.region(region).expect("region").instance
     }
 
+    /// A voice call from `caller` rings the agent in `region`; returns its id once the app
+    /// sees it connecting.
+    pub async fn ring(&mut self, region: &str, caller: &str) -> String {
+        let call = self
+            .instance(region)
+            .control()
+            .enqueue_voice(caller)
+            .expect("call enqueued");
+        self.contact(region, |c| {
+            c.contact_id == call && c.kind == ContactEventKind::Connecting
+        })
+        .await;
+        call
+    }
+
+    /// The app accepts `call` through the coordinator's session in `region`; returns once it
+    /// is connected.
+    pub async fn answer(&mut self, region: &str, call: &str) {
+        let session = self.coordinator.session(region).expect("region session");
+        session
+            .contact(call)
+            .expect("the call is in the snapshot")
+            .accept()
+            .await
+            .expect("accepted");
+        self.contact(region, |c| {
+            c.contact_id == call && c.kind == ContactEventKind::Connected
+        })
+        .await;
+    }
+
     /// Waits for the failover event `pred` accepts; returns it.
     pub async fn failover(&mut self, pred: impl Fn(&FailoverEvent) -> bool) -> FailoverEvent {
         let wait = async {
