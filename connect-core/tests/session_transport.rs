@@ -23,7 +23,7 @@ use connect_core::mock::{ContactSpec, SimInstance, SimServer};
 use connect_core::model::Timestamp;
 use connect_core::session::{AgentSession, SessionSettings};
 use connect_core::time::{Clock, ManualClock};
-use connect_core::ws::{WsManager, WsUrlSource};
+use connect_core::ws::{ResumeCause, TopicMessages, WsManager, WsUrlSource};
 use serde_json::json;
 use support::{plain, sim, token, Call, PATIENCE};
 use tokio::io::AsyncWriteExt;
@@ -45,11 +45,12 @@ fn http_client(server: &SimServer, auth: Arc<dyn AuthProvider>) -> HttpCti {
         .expect("client")
 }
 
-/// A session over HTTP with its own WebSocket, subscribed to [`TOPIC`].
+/// agent1's session on `server`, with its own WebSocket subscribed to [`TOPIC`].
 async fn session_with_websocket(
-    api: HttpCti,
-    settings: SessionSettings,
-) -> (AgentSession, Events, connect_core::ws::TopicMessages) {
+    server: &SimServer,
+    sim: &SimInstance,
+) -> (AgentSession, Watch, TopicMessages) {
+    let api = http_client(server, Arc::new(StaticToken::new(token(sim, "agent1"))));
     let source: Arc<dyn WsUrlSource> = Arc::new(api.clone());
     let (websocket, websocket_events) = WsManager::builder(source)
         .allow_insecure_loopback(true)
@@ -58,33 +59,81 @@ async fn session_with_websocket(
         .expect("websocket manager starts");
     let messages = websocket.subscribe(TOPIC);
     let (session, events) = AgentSession::builder(api)
-        .settings(settings)
+        .settings(quick_settings())
         .websocket(websocket, websocket_events)
         .connect()
         .await
         .expect("session connects");
-    (session, events, messages)
+    (session, Watch::new(events), messages)
 }
 
-/// The next event matching `want`, with everything seen before it; fails after [`PATIENCE`].
-async fn until(
-    events: &mut Events,
-    validator: &mut LifecycleValidator,
-    want: impl Fn(&AgentEvent) -> bool,
-) -> Vec<AgentEvent> {
-    let mut seen = Vec::new();
-    loop {
-        let Ok(event) = tokio::time::timeout(PATIENCE, events.recv()).await else {
-            let seen: Vec<String> = seen.iter().map(summary).collect();
-            panic!("no matching event within patience; seen: {seen:#?}");
-        };
-        let event = event.expect("session still running");
-        validator.observe(&event);
-        let done = want(&event);
-        seen.push(event);
-        if done {
-            return seen;
+/// The session's events, each checked by a lifecycle validator as it is read.
+struct Watch {
+    events: Events,
+    validator: LifecycleValidator,
+}
+
+impl Watch {
+    fn new(events: Events) -> Self {
+        Self {
+            events,
+            validator: LifecycleValidator::default(),
         }
+    }
+
+    /// The next event matching `want`, with everything seen before it; fails after
+    /// [`PATIENCE`].
+    async fn until(&mut self, want: impl Fn(&AgentEvent) -> bool) -> Vec<AgentEvent> {
+        let mut seen = Vec::new();
+        loop {
+            let Ok(event) = tokio::time::timeout(PATIENCE, self.events.recv()).await else {
+                let seen: Vec<String> = seen.iter().map(summary).collect();
+                panic!("no matching event within patience; seen: {seen:#?}");
+            };
+            let event = event.expect("session still running");
+            self.validator.observe(&event);
+            let done = want(&event);
+            seen.push(event);
+            if done {
+                return seen;
+            }
+        }
+    }
+
+    /// Waits for `contact_id` to ring, accepts it and waits for it to connect.
+    async fn answer(&mut self, session: &AgentSession, contact_id: &str) {
+        self.until(is_contact(K::Connecting)).await;
+        session
+            .contact(contact_id)
+            .expect("contact in the snapshot")
+            .accept()
+            .await
+            .expect("accept");
+        self.until(is_contact(K::Connected)).await;
+    }
+
+    /// Answers `contact_id` once it rings, then [`hang_up_and_clear`](Self::hang_up_and_clear).
+    async fn finish_contact(&mut self, session: &AgentSession, contact_id: &str) {
+        self.answer(session, contact_id).await;
+        self.hang_up_and_clear(session, contact_id).await;
+    }
+
+    /// Hangs up and clears a connected `contact_id`, checking every lifecycle event came once.
+    async fn hang_up_and_clear(&mut self, session: &AgentSession, contact_id: &str) {
+        let contact = || {
+            session
+                .contact(contact_id)
+                .expect("contact in the snapshot")
+        };
+        contact().hang_up().await.expect("hang up");
+        self.until(is_contact(K::Acw)).await;
+        contact().clear().await.expect("clear");
+        self.until(is_contact(K::Destroyed)).await;
+        assert!(
+            self.validator.violations().is_empty(),
+            "{:?}",
+            self.validator.violations()
+        );
     }
 }
 
@@ -95,6 +144,21 @@ fn summary(event: &AgentEvent) -> String {
         AgentEvent::Refresh { .. } => "refresh".into(),
         other => format!("{other:?}"),
     }
+}
+
+/// A voice call from `caller` queued for the agent; returns its contact id.
+fn ring(sim: &SimInstance, caller: &str) -> String {
+    sim.control()
+        .enqueue(ContactSpec::voice(caller))
+        .expect("enqueued")
+}
+
+/// The next message on the test topic.
+async fn next_message(messages: &mut TopicMessages, what: &str) -> serde_json::Value {
+    tokio::time::timeout(PATIENCE, messages.recv())
+        .await
+        .unwrap_or_else(|_| panic!("{what} within patience"))
+        .expect("subscription alive")
 }
 
 fn is_contact(kind: K) -> impl Fn(&AgentEvent) -> bool {
@@ -109,75 +173,18 @@ fn subscribed_to_topic(t: &TransportEvent) -> bool {
     matches!(t, TransportEvent::Subscribed { topics } if topics.iter().any(|x| x == TOPIC))
 }
 
-/// Accepts `contact_id` once it rings, then [`hang_up_and_clear`].
-async fn finish_contact(
-    session: &AgentSession,
-    events: &mut Events,
-    validator: &mut LifecycleValidator,
-    contact_id: &str,
-) {
-    until(events, validator, is_contact(K::Connecting)).await;
-    let contact = session
-        .contact(contact_id)
-        .expect("contact in the snapshot");
-    contact.accept().await.expect("accept");
-    until(events, validator, is_contact(K::Connected)).await;
-    hang_up_and_clear(session, events, validator, contact_id).await;
-}
-
-/// Hangs up and clears a connected `contact_id`, checking every lifecycle event came once.
-async fn hang_up_and_clear(
-    session: &AgentSession,
-    events: &mut Events,
-    validator: &mut LifecycleValidator,
-    contact_id: &str,
-) {
-    let contact = || {
-        session
-            .contact(contact_id)
-            .expect("contact in the snapshot")
-    };
-    contact().hang_up().await.expect("hang up");
-    until(events, validator, is_contact(K::Acw)).await;
-    contact().clear().await.expect("clear");
-    until(events, validator, is_contact(K::Destroyed)).await;
-    assert!(
-        validator.violations().is_empty(),
-        "{:?}",
-        validator.violations()
-    );
-}
-
 #[tokio::test]
 async fn websocket_killed_mid_contact_reconnects_resubscribes_and_loses_nothing() {
     let sim = sim(1);
     let server = plain(sim.clone()).await;
-    let api = http_client(&server, Arc::new(StaticToken::new(token(&sim, "agent1"))));
-    let (session, mut events, mut messages) = session_with_websocket(api, quick_settings()).await;
-    let mut validator = LifecycleValidator::default();
-    until(
-        &mut events,
-        &mut validator,
-        is_transport(subscribed_to_topic),
-    )
-    .await;
+    let (session, mut watch, mut messages) = session_with_websocket(&server, &sim).await;
+    watch.until(is_transport(subscribed_to_topic)).await;
 
-    let contact_id = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550123"))
-        .expect("enqueued");
-    until(&mut events, &mut validator, is_contact(K::Connecting)).await;
-    let contact = session.contact(&contact_id).expect("offered");
-    contact.accept().await.expect("accept");
-    until(&mut events, &mut validator, is_contact(K::Connected)).await;
+    let contact_id = ring(&sim, "+15555550123");
+    watch.answer(&session, &contact_id).await;
 
     assert_eq!(server.kill_websockets(), 1, "the session's socket was open");
-    let outage = until(
-        &mut events,
-        &mut validator,
-        is_transport(subscribed_to_topic),
-    )
-    .await;
+    let outage = watch.until(is_transport(subscribed_to_topic)).await;
     let lost = outage.iter().position(is_transport(|t| {
         matches!(t, TransportEvent::WebSocketLost { .. })
     }));
@@ -190,18 +197,12 @@ async fn websocket_killed_mid_contact_reconnects_resubscribes_and_loses_nothing(
     );
 
     assert_eq!(server.publish("agent1", TOPIC, json!({"n": 1})), 1);
-    let message = tokio::time::timeout(PATIENCE, messages.recv())
-        .await
-        .expect("topic message after resubscription")
-        .expect("subscription alive");
+    let message = next_message(&mut messages, "topic message after resubscription").await;
     assert_eq!(message, json!({"n": 1}));
 
-    hang_up_and_clear(&session, &mut events, &mut validator, &contact_id).await;
+    watch.hang_up_and_clear(&session, &contact_id).await;
     assert_eq!(server.publish("agent1", TOPIC, json!({"n": 2})), 1);
-    let next = tokio::time::timeout(PATIENCE, messages.recv())
-        .await
-        .expect("second topic message")
-        .expect("subscription alive");
+    let next = next_message(&mut messages, "second topic message").await;
     assert_eq!(next, json!({"n": 2}), "the first message came exactly once");
     session.shutdown().await;
 }
@@ -210,29 +211,12 @@ async fn websocket_killed_mid_contact_reconnects_resubscribes_and_loses_nothing(
 async fn a_server_restart_mid_contact_is_recovered_without_help() {
     let sim = sim(1);
     let server = plain(sim.clone()).await;
-    let api = http_client(&server, Arc::new(StaticToken::new(token(&sim, "agent1"))));
-    let (session, mut events, _messages) = session_with_websocket(api, quick_settings()).await;
-    let mut validator = LifecycleValidator::default();
-    let contact_id = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550123"))
-        .expect("enqueued");
-    until(&mut events, &mut validator, is_contact(K::Connecting)).await;
-    session
-        .contact(&contact_id)
-        .expect("offered")
-        .accept()
-        .await
-        .expect("accept");
-    until(&mut events, &mut validator, is_contact(K::Connected)).await;
+    let (session, mut watch, _messages) = session_with_websocket(&server, &sim).await;
+    let contact_id = ring(&sim, "+15555550123");
+    watch.answer(&session, &contact_id).await;
 
     server.restart().await.expect("restarts on the same port");
-    let recovery = until(
-        &mut events,
-        &mut validator,
-        is_transport(subscribed_to_topic),
-    )
-    .await;
+    let recovery = watch.until(is_transport(subscribed_to_topic)).await;
     assert!(
         recovery.iter().any(is_transport(|t| matches!(
             t,
@@ -241,12 +225,9 @@ async fn a_server_restart_mid_contact_is_recovered_without_help() {
         "the restart cut the socket: {recovery:?}"
     );
 
-    hang_up_and_clear(&session, &mut events, &mut validator, &contact_id).await;
-    let next = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550199"))
-        .expect("enqueued");
-    finish_contact(&session, &mut events, &mut validator, &next).await;
+    watch.hang_up_and_clear(&session, &contact_id).await;
+    let next = ring(&sim, "+15555550199");
+    watch.finish_contact(&session, &next).await;
     session.shutdown().await;
 }
 
@@ -273,20 +254,20 @@ async fn a_token_is_refreshed_before_it_expires_and_no_call_fails() {
     let api = http_client(&server, Arc::new(manager.clone()));
     let cti: Arc<dyn CtiApi> = Arc::new(api.clone());
     provider.refresh_via_cti(&cti);
-    let (session, mut events) = AgentSession::builder(api)
+    let (session, events) = AgentSession::builder(api)
         .settings(quick_settings())
         .auth_states(manager.subscribe())
         .connect()
         .await
         .expect("session connects");
-    let mut validator = LifecycleValidator::default();
+    let mut watch = Watch::new(events);
 
     // 31 minutes before expiry nothing happens; one minute later the proactive refresh runs.
     clock.advance(Duration::from_millis(
         (first_expiry.millis_since(clock.now()) - 31 * 60_000) as u64,
     ));
     clock.advance(Duration::from_secs(60));
-    let refreshed = until(&mut events, &mut validator, |event| {
+    let refreshed = watch.until(|event| {
         matches!(event, AgentEvent::Health(HealthEvent::Auth(AuthState::Valid { expires_at: Some(at) })) if *at > first_expiry)
     })
     .await;
@@ -300,11 +281,8 @@ async fn a_token_is_refreshed_before_it_expires_and_no_call_fails() {
 
     // Past the old token's expiry every call still works: a whole contact runs.
     clock.advance(Duration::from_secs(31 * 60));
-    let contact_id = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550123"))
-        .expect("enqueued");
-    let mut seen = until(&mut events, &mut validator, is_contact(K::Connecting)).await;
+    let contact_id = ring(&sim, "+15555550123");
+    let mut seen = watch.until(is_contact(K::Connecting)).await;
     session
         .contact(&contact_id)
         .expect("offered")
@@ -313,8 +291,8 @@ async fn a_token_is_refreshed_before_it_expires_and_no_call_fails() {
         .expect("accept with the refreshed token");
     // The simulated customer's side answers on the simulator's (manual) clock.
     clock.advance(Duration::from_secs(10));
-    seen.extend(until(&mut events, &mut validator, is_contact(K::Connected)).await);
-    hang_up_and_clear(&session, &mut events, &mut validator, &contact_id).await;
+    seen.extend(watch.until(is_contact(K::Connected)).await);
+    watch.hang_up_and_clear(&session, &contact_id).await;
     let failures: Vec<_> = seen.iter().filter(|event| is_failure(event)).collect();
     assert!(failures.is_empty(), "no call failed: {failures:?}");
     session.shutdown().await;
@@ -338,36 +316,35 @@ async fn unauthorized_past_the_budget_is_a_typed_auth_event_and_the_session_come
         unauthorized_budget: 3,
         ..quick_settings()
     };
-    let (session, mut events) = AgentSession::builder(api)
+    let (session, events) = AgentSession::builder(api)
         .settings(settings)
         .connect()
         .await
         .expect("session connects");
-    let mut validator = LifecycleValidator::default();
+    let mut watch = Watch::new(events);
 
     sim.faults().revoke_token("agent1").expect("agent exists");
-    until(&mut events, &mut validator, |event| {
-        matches!(
-            event,
-            AgentEvent::Health(HealthEvent::Auth(AuthState::Expired))
-        )
-    })
-    .await;
+    watch
+        .until(|event| {
+            matches!(
+                event,
+                AgentEvent::Health(HealthEvent::Auth(AuthState::Expired))
+            )
+        })
+        .await;
 
     // The first successful poll after the token is back is a long poll: a new contact ends it.
     sim.faults().restore_token("agent1").expect("agent exists");
-    let contact_id = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550123"))
-        .expect("enqueued");
-    until(&mut events, &mut validator, |event| {
-        matches!(
-            event,
-            AgentEvent::Health(HealthEvent::Auth(AuthState::Valid { .. }))
-        )
-    })
-    .await;
-    finish_contact(&session, &mut events, &mut validator, &contact_id).await;
+    let contact_id = ring(&sim, "+15555550123");
+    watch
+        .until(|event| {
+            matches!(
+                event,
+                AgentEvent::Health(HealthEvent::Auth(AuthState::Valid { .. }))
+            )
+        })
+        .await;
+    watch.finish_contact(&session, &contact_id).await;
     session.shutdown().await;
 }
 
@@ -381,14 +358,9 @@ async fn bad_clients_do_not_disturb_a_live_session() {
         .await
         .expect("server starts");
     let bearer = token(&sim, "agent1");
-    let api = http_client(&server, Arc::new(StaticToken::new(bearer.clone())));
-    let (session, mut events, _messages) = session_with_websocket(api, quick_settings()).await;
-    let mut validator = LifecycleValidator::default();
-    let contact_id = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550123"))
-        .expect("enqueued");
-    until(&mut events, &mut validator, is_contact(K::Connecting)).await;
+    let (session, mut watch, _messages) = session_with_websocket(&server, &sim).await;
+    let contact_id = ring(&sim, "+15555550123");
+    watch.until(is_contact(K::Connecting)).await;
 
     // A slow client holds a half-sent request open while the others misbehave.
     let mut slow = tokio::net::TcpStream::connect(server.local_addr())
@@ -427,8 +399,8 @@ async fn bad_clients_do_not_disturb_a_live_session() {
         .accept()
         .await
         .expect("accept");
-    until(&mut events, &mut validator, is_contact(K::Connected)).await;
-    hang_up_and_clear(&session, &mut events, &mut validator, &contact_id).await;
+    watch.until(is_contact(K::Connected)).await;
+    watch.hang_up_and_clear(&session, &contact_id).await;
     drop(slow);
     assert!(server.is_running());
     session.shutdown().await;
@@ -438,44 +410,28 @@ async fn bad_clients_do_not_disturb_a_live_session() {
 async fn notify_network_changed_resumes_the_poll_and_rebuilds_the_websocket() {
     let sim = sim(1);
     let server = plain(sim.clone()).await;
-    let api = http_client(&server, Arc::new(StaticToken::new(token(&sim, "agent1"))));
-    let (session, mut events, mut messages) = session_with_websocket(api, quick_settings()).await;
-    let mut validator = LifecycleValidator::default();
-    until(
-        &mut events,
-        &mut validator,
-        is_transport(subscribed_to_topic),
-    )
-    .await;
+    let (session, mut watch, mut messages) = session_with_websocket(&server, &sim).await;
+    watch.until(is_transport(subscribed_to_topic)).await;
 
     session.notify_network_changed();
-    until(
-        &mut events,
-        &mut validator,
-        is_transport(|t| {
+    watch
+        .until(is_transport(|t| {
             matches!(
                 t,
                 TransportEvent::Resumed {
-                    cause: connect_core::ws::ResumeCause::NetworkChanged
+                    cause: ResumeCause::NetworkChanged
                 }
             )
-        }),
-    )
-    .await;
+        }))
+        .await;
     // The replacement socket was subscribed before it took over (make-before-break); while
     // the old one closes, a message may reach both, and still comes out once.
     for n in 1..=2 {
         assert!(server.publish("agent1", TOPIC, json!({ "n": n })) >= 1);
-        let message = tokio::time::timeout(PATIENCE, messages.recv())
-            .await
-            .expect("topic message on the new socket")
-            .expect("subscription alive");
+        let message = next_message(&mut messages, "topic message on the new socket").await;
         assert_eq!(message, json!({ "n": n }), "in order, exactly once");
     }
-    let contact_id = sim
-        .control()
-        .enqueue(ContactSpec::voice("+15555550123"))
-        .expect("enqueued");
-    finish_contact(&session, &mut events, &mut validator, &contact_id).await;
+    let contact_id = ring(&sim, "+15555550123");
+    watch.finish_contact(&session, &contact_id).await;
     session.shutdown().await;
 }
