@@ -5,7 +5,6 @@
 //! old region's call up at once.
 #![cfg(all(feature = "softphone", feature = "mock", not(target_arch = "wasm32")))]
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,20 +27,13 @@ use connect_softphone::manager::{
 };
 use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::mock::media_service::{MediaServiceEvent, SimMediaService};
+use connect_testkit::{first_event, within};
 use tokio::sync::broadcast;
 
 const EAST: &str = "us-east-1";
 const WEST: &str = "us-west-2";
 /// One second of 48 kHz audio.
 const SECOND: usize = 48_000;
-/// A guard against a broken flow hanging forever (not a speed assertion).
-const HANG_GUARD: Duration = Duration::from_secs(90);
-
-async fn guarded<T>(what: &str, future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(HANG_GUARD, future)
-        .await
-        .unwrap_or_else(|_| panic!("no {what}"))
-}
 
 /// One region's softphone side: its media service, its agent session with the CCP WebSocket,
 /// the softphone and what the agent heard per contact.
@@ -117,16 +109,7 @@ impl Phone {
 
     /// The next softphone event `pred` accepts.
     async fn until(&mut self, what: &str, pred: impl Fn(&SoftphoneEvent) -> bool) {
-        guarded(what, async {
-            loop {
-                match self.events.recv().await {
-                    Some(event) if pred(&event) => return,
-                    Some(_) => {}
-                    None => panic!("softphone stopped while waiting for {what}"),
-                }
-            }
-        })
-        .await;
+        first_event!(self.events, |e| pred(e).then_some(()), what)
     }
 
     /// Waits until audio flows both ways on `contact_id`: the agent's first packet from the
@@ -147,16 +130,7 @@ impl Phone {
 
     /// The next customer-side event `pred` accepts.
     async fn until_customer(&mut self, what: &str, pred: impl Fn(&MediaServiceEvent) -> bool) {
-        guarded(what, async {
-            loop {
-                match self.customer.recv().await {
-                    Ok(event) if pred(&event) => return,
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => panic!("media service gone"),
-                }
-            }
-        })
-        .await;
+        first_event!(self.customer, |e| pred(e).then_some(()), what)
     }
 
     /// TURN allocations the region's relay has made.
@@ -223,43 +197,27 @@ impl Rig {
     }
 
     async fn failover(&mut self, what: &str, pred: impl Fn(&FailoverEvent) -> bool) {
-        guarded(what, async {
-            loop {
-                let event = self.failovers.recv().await.expect("coordinator alive");
-                if pred(&event) {
-                    return;
-                }
-            }
-        })
-        .await;
+        first_event!(self.failovers, |e| pred(e).then_some(()), what)
     }
 
     async fn contact(&mut self, region: &str, id: &str, kind: K) {
-        guarded(&format!("contact {id} {kind:?} in {region}"), async {
-            loop {
-                let event = self.events.recv().await.expect("coordinator alive");
-                if event.region == region
-                    && matches!(&event.event, AgentEvent::Contact(c) if c.contact_id == id && c.kind == kind)
+        first_event!(
+            self.events,
+            |e| match &e.event {
+                AgentEvent::Contact(c)
+                    if e.region == region && c.contact_id == id && c.kind == kind =>
                 {
-                    return;
+                    Some(())
                 }
-            }
-        })
-        .await;
+                _ => None,
+            },
+            format!("contact {id} {kind:?} in {region}")
+        )
     }
 
     /// The next hand-over step `pred` accepts; returns it.
     async fn step(&mut self, what: &str, pred: impl Fn(&HandoverStep) -> bool) -> HandoverStep {
-        guarded(what, async {
-            loop {
-                match self.steps.recv().await {
-                    Ok(step) if pred(&step) => return step,
-                    Ok(_) => {}
-                    Err(error) => panic!("hand-over steps: {error}"),
-                }
-            }
-        })
-        .await
+        first_event!(self.steps, |s| pred(s).then(|| s.clone()), what)
     }
 
     /// A call rings the agent in `region`, its softphone starts, the app accepts it through
@@ -305,12 +263,12 @@ async fn audio_grows(phone: &Phone, call: &str, more: usize) {
     let customer = phone.customer_heard(call);
     let agent = phone.agent_heard(call);
     let (c, a) = (customer.len_samples(), agent.len_samples());
-    guarded(
+    within(
         "the customer hears more",
         customer.wait_for_samples(c + more),
     )
     .await;
-    guarded("the agent hears more", agent.wait_for_samples(a + more)).await;
+    within("the agent hears more", agent.wait_for_samples(a + more)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -472,18 +430,16 @@ async fn ice_servers_naming_another_region_are_replaced_by_the_owning_regions() 
         .control()
         .hang_up(&call)
         .expect("customer hangs up");
-    let report = guarded("the call's report", async {
-        loop {
-            match rig.west.events.recv().await {
-                Some(SoftphoneEvent::Ended {
-                    contact_id, report, ..
-                }) if contact_id == call => return report,
-                Some(_) => {}
-                None => panic!("softphone stopped"),
-            }
-        }
-    })
-    .await;
+    let report = first_event!(
+        rig.west.events,
+        |e| match e {
+            SoftphoneEvent::Ended {
+                contact_id, report, ..
+            } if *contact_id == call => Some(report.clone()),
+            _ => None,
+        },
+        "the call's report"
+    );
     assert_eq!(report.is_contact_credentials_different_region, Some(true));
     assert_eq!(softphone_transports(&rig, WEST), 1);
     assert_eq!(

@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 use connect_softphone::media::{
     IceCandidate, IcePolicy, MediaEvent, PeerConfig, SessionDescription, WebRtcEngine,
 };
+use connect_testkit::first_event;
 use e2e::chromium::Chromium;
 use e2e::coturn::Coturn;
 use e2e::page::PageServer;
-use media_support::{has_tone, leg, wait_for, Leg, FRAMES_PER_SECOND};
+use media_support::{has_tone, leg, Leg, FRAMES_PER_SECOND};
 use serde_json::json;
 
 /// What the Rust peer sends.
@@ -108,10 +109,9 @@ impl Call {
 
     /// Waits for the media to connect, checks the audio both ways and hangs up.
     async fn check_audio_both_ways(mut self) {
-        wait_for(&mut self.rust.events, |e| {
+        first_event!(self.rust.events, |e| {
             (*e == MediaEvent::Connected).then_some(())
-        })
-        .await;
+        });
         let connected = self.started.elapsed();
         let mut windows = 0;
         let heard = loop {

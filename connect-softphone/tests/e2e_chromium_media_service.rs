@@ -15,7 +15,7 @@ mod softphone_support;
 
 use std::time::Duration;
 
-use connect_core::events::{AgentEvent, ContactEventKind};
+use connect_core::events::ContactEventKind;
 use connect_core::mock::{AgentSpec, SimInstance, SimServer, TurnConfig};
 use connect_core::session::AgentSession;
 use connect_softphone::audio::{AudioSource, ToneSource};
@@ -25,13 +25,14 @@ use connect_softphone::manager::{
 use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::session::EndReason;
 use connect_softphone::signaling::proto::decode_call_config;
+use connect_testkit::first_event;
 use e2e::chromium::Chromium;
 use e2e::coturn::Coturn;
 use e2e::listen::recording_hears;
 use e2e::page::{PageServer, SERVICE_PAGE};
 use e2e::relay::{Side, SignalingRelay};
 use serde_json::{json, Value};
-use softphone_support::{agent_session, HANG_GUARD};
+use softphone_support::{agent_session, until_contact};
 
 /// The agent's microphone.
 const AGENT_TONE: f64 = 440.0;
@@ -134,21 +135,17 @@ impl Call {
 
     /// The softphone's next event matching `f`; a failure of the call fails the test.
     async fn until(&mut self, what: &str, f: impl Fn(&SoftphoneEvent) -> bool) -> SoftphoneEvent {
-        let wait = async {
-            loop {
-                match self.events.recv().await {
-                    Some(event) if f(&event) => return event,
-                    Some(SoftphoneEvent::Failed { reason, .. }) => {
-                        panic!("the call failed waiting for {what}: {reason:?}")
-                    }
-                    Some(_) => {}
-                    None => panic!("softphone stopped while waiting for {what}"),
+        first_event!(
+            self.events,
+            |e| match e {
+                _ if f(e) => Some(e.clone()),
+                SoftphoneEvent::Failed { reason, .. } => {
+                    panic!("the call failed waiting for {what}: {reason:?}")
                 }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .unwrap_or_else(|_| panic!("no {what}"))
+                _ => None,
+            },
+            what
+        )
     }
 
     /// Waits until the call is talking with media up on both sides; checks the signaling and
@@ -255,23 +252,7 @@ impl Call {
             .accept()
             .await
             .expect("the agent accepts over CTI");
-        let connected = async {
-            loop {
-                match events.recv().await {
-                    Some(AgentEvent::Contact(c))
-                        if c.contact_id == self.contact_id
-                            && c.kind == ContactEventKind::Connected =>
-                    {
-                        return
-                    }
-                    Some(_) => {}
-                    None => panic!("agent session stopped"),
-                }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, connected)
-            .await
-            .expect("contact connected");
+        until_contact(&mut events, &self.contact_id, ContactEventKind::Connected).await;
     }
 
     /// The agent hears the page's tone and the page hears the agent's; coturn allocated a relay

@@ -11,8 +11,6 @@
 
 mod e2e;
 
-use std::time::Duration;
-
 use connect_core::api::{AcceptContactRequest, CtiApi, GetAgentSnapshotRequest};
 use connect_core::mock::{AgentSpec, SimInstance, SimServer};
 use connect_core::model::{AgentSnapshot, ContactStateType, Sensitive};
@@ -21,6 +19,7 @@ use connect_softphone::mock::media_service::{
 };
 use connect_softphone::mock::sim_signaling::SeenRequest;
 use connect_softphone::signaling::proto::decode_call_config;
+use connect_testkit::{first_event, within, HANG_GUARD};
 use e2e::chromium::Chromium;
 use e2e::coturn::Coturn;
 use e2e::listen::recording_hears;
@@ -34,8 +33,6 @@ const AGENT_TONE: f64 = 1_000.0;
 const CUSTOMER_TONE: f64 = 440.0;
 /// coturn's `static-auth-secret`, shared with the media service and the instance.
 const SECRET: &str = "e2e-chromium-signaling-secret";
-/// Guard against a hung peer; never a performance assertion.
-const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// One inbound call: the simulated instance and media service relaying through coturn, and the
 /// Chromium page as the agent's softphone.
@@ -249,20 +246,11 @@ impl Call {
 
     /// The next customer-side event matching `f`.
     async fn until_customer(&mut self, what: &str, f: impl Fn(&MediaServiceEvent) -> bool) {
-        let wait = async {
-            loop {
-                match self.customer.recv().await {
-                    Ok(event) if f(&event) => return,
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => {
-                        panic!("media service gone while waiting for {what}")
-                    }
-                }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .unwrap_or_else(|_| panic!("no customer {what}"));
+        first_event!(
+            self.customer,
+            |e| f(e).then_some(()),
+            format!("customer {what}")
+        )
     }
 
     /// Waits for the customer leg to close; no leg is left.
@@ -308,9 +296,7 @@ async fn until_contact_state(sim: &SimInstance, contact_id: &str, kind: ContactS
             token = Some(response.next_token);
         }
     };
-    tokio::time::timeout(HANG_GUARD, wait)
-        .await
-        .unwrap_or_else(|_| panic!("contact {contact_id} never {kind:?}"));
+    within(&format!("contact {contact_id} {kind:?}"), wait).await;
 }
 
 /// The agent connection's `callConfigJson` (as the snapshot carries it, HTML-escaped) and
@@ -372,19 +358,13 @@ async fn the_customer_hangs_up_and_chromium_gets_bye() {
     assert!(bye_id.is_string(), "the server bye carries an id: {ended}");
     call.until_leg_closed().await;
     // The page answered the server's bye with result{} and the same id.
-    let answered = async {
-        let answered = |r: &SeenRequest| r.method == "response" && r.params["id"] == bye_id;
-        loop {
-            match seen.recv().await {
-                Ok(r) if answered(&r) => return r,
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => panic!("signaling gone"),
-            }
-        }
-    };
-    let response = tokio::time::timeout(HANG_GUARD, answered)
-        .await
-        .expect("the page answers the server's bye");
+    let response = first_event!(
+        seen,
+        |r: &SeenRequest| {
+            (r.method == "response" && r.params["id"] == bye_id).then(|| r.clone())
+        },
+        "the page answers the server's bye"
+    );
     assert_eq!(response.params["result"], json!({}), "{response:?}");
     assert_eq!(response.connection_id, call.contact_id);
     assert!(

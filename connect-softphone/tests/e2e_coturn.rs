@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use connect_core::model::Sensitive;
 use connect_softphone::media::{IcePolicy, IceServer, MediaEvent, PeerConfig, WebRtcEngine};
+use connect_testkit::first_event;
 use e2e::coturn::Coturn;
-use media_support::{has_tone, leg, wait_for, FRAMES_PER_SECOND};
+use media_support::{has_tone, leg, FRAMES_PER_SECOND};
 
 const AGENT_TONE: f64 = 440.0;
 const CUSTOMER_TONE: f64 = 1_000.0;
@@ -60,7 +61,7 @@ async fn a_call_runs_through_coturn_with_audio_both_ways() {
         .await
         .expect("answer applied");
     for events in [&mut agent.events, &mut customer.events] {
-        wait_for(events, |e| (*e == MediaEvent::Connected).then_some(())).await;
+        first_event!(events, |e| (*e == MediaEvent::Connected).then_some(()));
     }
 
     let agent_heard = agent.heard.next_frames(FRAMES_PER_SECOND).await;

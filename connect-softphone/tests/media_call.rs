@@ -7,8 +7,9 @@ use std::time::Instant;
 use connect_softphone::audio::{level_dbov, AudioCodec};
 use connect_softphone::media::{MediaEvent, WebRtcEngine};
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::{first_event, within};
 use media_support::{
-    codecs_then_connected, connect, has_tone, leg, relay_config, wait_for, FRAMES_PER_SECOND,
+    codecs_then_connected, connect, has_tone, leg, relay_config, FRAMES_PER_SECOND,
 };
 
 const AGENT_TONE: f64 = 440.0;
@@ -53,10 +54,9 @@ async fn opus_tone_flows_both_ways_through_turn() {
 
     let codecs = codecs_then_connected(&mut agent.events).await;
     assert_eq!(codecs.audio, AudioCodec::Opus);
-    wait_for(&mut customer.events, |e| {
+    first_event!(customer.events, |e| {
         (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
+    });
     agent.heard.wait_frames(1).await;
     customer.heard.wait_frames(1).await;
     let setup = started.elapsed();
@@ -88,7 +88,7 @@ async fn opus_tone_flows_both_ways_through_turn() {
 
     // The round-trip time from RTCP needs a sender report from each side and the far end's
     // receiver report answering it: wait for it.
-    let stats = tokio::time::timeout(media_support::HANG_GUARD, async {
+    let stats = within("a round-trip time is measured from RTCP", async {
         loop {
             let stats = agent.peer.stats().await.expect("stats");
             if stats.round_trip_time_from_rtcp {
@@ -97,8 +97,7 @@ async fn opus_tone_flows_both_ways_through_turn() {
             agent.heard.next_frames(10).await;
         }
     })
-    .await
-    .expect("a round-trip time is measured from RTCP");
+    .await;
     eprintln!("agent stats: {stats:?}");
     let rtt = stats.round_trip_time.expect("measured");
     assert!(
@@ -156,13 +155,10 @@ async fn mute_sends_silence_and_dtmf_reaches_the_far_end() {
     agent.peer.send_dtmf("1#9").await.expect("digits queued");
     let mut heard = String::new();
     while heard.len() < 3 {
-        heard.push(
-            wait_for(&mut customer.events, |e| match e {
-                MediaEvent::DtmfReceived { digit } => Some(*digit),
-                _ => None,
-            })
-            .await,
-        );
+        heard.push(first_event!(customer.events, |e| match e {
+            MediaEvent::DtmfReceived { digit } => Some(*digit),
+            _ => None,
+        }));
     }
     assert_eq!(heard, "1#9");
     assert!(agent.peer.send_dtmf("1x").await.is_err());

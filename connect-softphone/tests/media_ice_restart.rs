@@ -12,7 +12,8 @@ use connect_softphone::media::{
     CredentialProvider, IcePolicy, IceServer, MediaError, MediaEvent, PeerConfig, WebRtcEngine,
 };
 use connect_softphone::mock::turn::SimTurnServer;
-use media_support::{connect, has_tone, leg, relay_config, wait_for, FRAMES_PER_SECOND};
+use connect_testkit::first_event;
+use media_support::{connect, has_tone, leg, relay_config, FRAMES_PER_SECOND};
 
 /// Issues fresh credentials for the server's current listener, like `CreateTransport`.
 struct FreshCredentials {
@@ -63,16 +64,14 @@ async fn turn_restart_mid_call_recovers_with_fresh_credentials() {
     turn.rotate_secret("rotated-secret");
     turn.restart().await.expect("TURN restarted");
 
-    wait_for(&mut agent.events, |e| {
+    first_event!(agent.events, |e| {
         (*e == MediaEvent::Disconnected).then_some(())
-    })
-    .await;
-    let offer = wait_for(&mut agent.events, |e| match e {
+    });
+    let offer = first_event!(agent.events, |e| match e {
         MediaEvent::IceRestartOffer(offer) => Some(offer.clone()),
         MediaEvent::IceRestartFailed { reason, .. } => panic!("restart failed: {reason}"),
         _ => None,
-    })
-    .await;
+    });
     assert!(
         provider.issued.load(Ordering::SeqCst) >= 1,
         "fresh credentials were fetched"
@@ -88,10 +87,9 @@ async fn turn_restart_mid_call_recovers_with_fresh_credentials() {
         .apply_answer(answer)
         .await
         .expect("restart answer applied");
-    wait_for(&mut agent.events, |e| {
+    first_event!(agent.events, |e| {
         (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
+    });
     let recovered = killed.elapsed();
 
     customer.heard.next_frames(10).await;

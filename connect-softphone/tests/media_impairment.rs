@@ -12,7 +12,8 @@ use connect_softphone::media::MediaStats;
 use connect_softphone::mock::impairment::{
     classify, DatagramKind, Fate, Impairer, Impairment, ImpairmentError, ImpairmentRelay,
 };
-use softphone_support::{next_samples, Options, Rig, HANG_GUARD};
+use connect_testkit::within;
+use softphone_support::{next_samples, Options, Rig};
 use tokio::net::UdpSocket;
 use tokio::time::Instant;
 
@@ -212,9 +213,8 @@ impl Loop {
 
 async fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buf = vec![0; 2_048];
-    let (n, from) = tokio::time::timeout(HANG_GUARD, socket.recv_from(&mut buf))
+    let (n, from) = within("a datagram arrives", socket.recv_from(&mut buf))
         .await
-        .expect("a datagram arrives")
         .expect("receive");
     buf.truncate(n);
     (buf, from)

@@ -15,7 +15,8 @@ use connect_softphone::media::{
     WebRtcEngine,
 };
 use connect_softphone::mock::turn::SimTurnServer;
-use media_support::{capture, connect, leg, relay_config, wait_for, Leg, HANG_GUARD};
+use connect_testkit::{first_event, within};
+use media_support::{capture, connect, leg, relay_config, Leg};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 
@@ -147,25 +148,25 @@ async fn reported_loss_reaches_the_encoder() {
     )
     .await;
     connect(&agent, &customer).await;
-    wait_for(&mut agent.events, |e| {
+    first_event!(agent.events, |e| {
         (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
-    let first = tokio::time::timeout(HANG_GUARD, seen.wait_for(|h| !h.is_empty()))
+    });
+    let first = within("the encoder is made", seen.wait_for(|h| !h.is_empty()))
         .await
-        .expect("the encoder is made")
         .expect("encoder alive")[0];
     assert_eq!(first, 0, "no loss reported yet");
 
     proxy.armed.store(true, Ordering::Relaxed);
-    let hint = tokio::time::timeout(HANG_GUARD, seen.wait_for(|h| h.iter().any(|p| *p > 0)))
-        .await
-        .expect("a loss report arrives")
-        .expect("encoder alive")
-        .iter()
-        .copied()
-        .find(|p| *p > 0)
-        .expect("a non-zero hint");
+    let hint = within(
+        "a loss report arrives",
+        seen.wait_for(|h| h.iter().any(|p| *p > 0)),
+    )
+    .await
+    .expect("encoder alive")
+    .iter()
+    .copied()
+    .find(|p| *p > 0)
+    .expect("a non-zero hint");
     eprintln!("one relayed packet in {DROP_ONE_IN} dropped: encoder loss hint {hint} %");
     // One in five dropped is 20 %; one reporting interval is a small sample.
     assert!((5..=40).contains(&hint), "loss hint {hint} %");

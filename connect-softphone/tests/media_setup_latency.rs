@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use connect_softphone::media::{IceState, MediaEvent, MediaEvents, WebRtcEngine};
 use connect_softphone::mock::turn::SimTurnServer;
-use media_support::{has_tone, leg, relay_config, wait_for, Leg, FRAMES_PER_SECOND};
+use connect_testkit::first_event;
+use media_support::{has_tone, leg, relay_config, Leg, FRAMES_PER_SECOND};
 
 const CALLS: usize = 12;
 const AGENT_TONE: f64 = 440.0;
@@ -35,14 +36,12 @@ impl Phases {
 
 /// When `events` reports ICE connected and then the transport up, both from `started`.
 async fn connected_at(events: &mut MediaEvents, started: Instant) -> (Duration, Duration) {
-    let ice = wait_for(events, |e| {
+    let ice = first_event!(events, |e| {
         matches!(e, MediaEvent::IceStateChanged(IceState::Connected)).then(|| started.elapsed())
-    })
-    .await;
-    let up = wait_for(events, |e| {
+    });
+    let up = first_event!(events, |e| {
         (*e == MediaEvent::Connected).then(|| started.elapsed())
-    })
-    .await;
+    });
     (ice, up)
 }
 

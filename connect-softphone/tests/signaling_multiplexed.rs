@@ -7,6 +7,7 @@ mod signaling_support;
 use connect_softphone::mock::sim_signaling::{Fault, SimSignalingSettings};
 use connect_softphone::session::{EndReason, FailureReason, SessionEvent, SessionState};
 use connect_softphone::signaling::SignalingState;
+use connect_testkit::first_event;
 use serde_json::json;
 use signaling_support::{Phone, Sim};
 
@@ -113,17 +114,11 @@ async fn server_bye_ends_the_call_and_is_answered() {
         .into_iter()
         .any(|r| r.method == "response");
     if !answered {
-        let seen = tokio::time::timeout(signaling_support::HANG_GUARD, async {
-            loop {
-                match watch.recv().await {
-                    Ok(r) if r.method == "response" => return r,
-                    Ok(_) => {}
-                    Err(e) => panic!("{e}"),
-                }
-            }
-        })
-        .await
-        .expect("reply to the server bye");
+        let seen = first_event!(
+            watch,
+            |r| (r.method == "response").then(|| r.clone()),
+            "reply to the server bye"
+        );
         assert_eq!(seen.params["result"], json!({}));
     }
 }

@@ -8,7 +8,7 @@ mod softphone_support;
 use std::sync::Arc;
 use std::time::Instant;
 
-use connect_core::events::{AgentEvent, ContactEventKind};
+use connect_core::events::ContactEventKind;
 use connect_softphone::audio::{
     audio_match_db, level_dbov, AudioSource, SpeechLikeSource, ToneSource,
 };
@@ -16,7 +16,8 @@ use connect_softphone::manager::{CallInfo, SoftphoneEvent};
 use connect_softphone::mock::media_service::{CustomerAudio, CustomerScript, MediaServiceEvent};
 use connect_softphone::session::{EndReason, SessionState, TalkingState};
 use softphone_support::{
-    has_tone, next_samples, until_audio, Options, Rig, AGENT_TONE, CUSTOMER_TONE, FRAMES_PER_SECOND,
+    has_tone, next_samples, until_audio, until_contact, Options, Rig, AGENT_TONE, CUSTOMER_TONE,
+    FRAMES_PER_SECOND,
 };
 
 const SECOND: usize = 48_000;
@@ -357,21 +358,7 @@ async fn an_auto_accept_agent_is_connected_by_the_server() {
     rig.started(&contact_id).await;
     rig.media_both_ways(&contact_id, Instant::now()).await;
     // Nobody calls AcceptContact: the contact connects by itself.
-    tokio::time::timeout(softphone_support::HANG_GUARD, async {
-        loop {
-            match agent_events.recv().await {
-                Some(AgentEvent::Contact(c))
-                    if c.contact_id == contact_id && c.kind == ContactEventKind::Connected =>
-                {
-                    return
-                }
-                Some(_) => {}
-                None => panic!("agent session stopped"),
-            }
-        }
-    })
-    .await
-    .expect("the server accepts the contact");
+    until_contact(&mut agent_events, &contact_id, ContactEventKind::Connected).await;
     let heard = next_samples(&rig.agent_heard(&contact_id), SECOND / 2).await;
     assert!(has_tone(&heard, CUSTOMER_TONE));
     rig.stop().await;

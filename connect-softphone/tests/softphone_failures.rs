@@ -11,6 +11,7 @@ use connect_softphone::mock::sim_signaling::Fault;
 use connect_softphone::session::{
     EndReason, FailureReason, SessionState, SetupStep, SoftphoneErrorType, TalkingState,
 };
+use connect_testkit::first_event;
 use serde_json::json;
 use softphone_support::{has_tone, next_samples, Options, Rig, CUSTOMER_TONE};
 
@@ -157,17 +158,11 @@ async fn malformed_signaling_frames_are_dropped_and_the_call_goes_on() {
         unreachable!("ended() returns Ended")
     };
     assert_eq!(reason, EndReason::RemoteHangup);
-    let answer = tokio::time::timeout(softphone_support::HANG_GUARD, async {
-        loop {
-            match seen.recv().await {
-                Ok(r) if r.method == "response" => return r,
-                Ok(_) => {}
-                Err(e) => panic!("{e}"),
-            }
-        }
-    })
-    .await
-    .expect("the server's bye is answered");
+    let answer = first_event!(
+        seen,
+        |r| (r.method == "response").then(|| r.clone()),
+        "the server's bye is answered"
+    );
     assert_eq!(answer.connection_id, connection_id);
     assert_eq!(answer.params["result"], json!({}));
     rig.stop().await;
@@ -184,22 +179,18 @@ async fn a_dropped_ccp_websocket_does_not_end_the_call() {
     let mut agent_events = rig.session.subscribe();
     assert!(rig.server.kill_websockets() >= 1);
     // The session reconnects and re-subscribes `aws/softphone`; media never stopped.
-    tokio::time::timeout(softphone_support::HANG_GUARD, async {
-        loop {
-            if let Some(connect_core::events::AgentEvent::Health(
+    first_event!(
+        agent_events,
+        |e| match e {
+            connect_core::events::AgentEvent::Health(
                 connect_core::events::HealthEvent::Transport(
                     connect_core::events::TransportEvent::Subscribed { topics },
                 ),
-            )) = agent_events.recv().await
-            {
-                if topics.iter().any(|t| t == "aws/softphone") {
-                    return;
-                }
-            }
-        }
-    })
-    .await
-    .expect("aws/softphone subscribed again");
+            ) => topics.iter().any(|t| t == "aws/softphone").then_some(()),
+            _ => None,
+        },
+        "aws/softphone subscribed again"
+    );
     let agent_heard = next_samples(&rig.agent_heard(&contact_id), 24_000).await;
     assert!(has_tone(&agent_heard, CUSTOMER_TONE), "audio still flows");
     assert_eq!(

@@ -10,7 +10,8 @@ use std::time::Instant;
 use connect_core::mock::JournalEvent;
 use connect_softphone::manager::SoftphoneEvent;
 use connect_softphone::stats::{Grade, StatsEvent};
-use softphone_support::{next_samples, Options, Rig, HANG_GUARD};
+use connect_testkit::{first_event, within};
+use softphone_support::{next_samples, Options, Rig};
 
 const SECOND: usize = 48_000;
 
@@ -32,16 +33,14 @@ async fn a_call_is_sampled_summarised_and_reported_to_connect() {
         unreachable!("ended() returns Ended")
     };
 
-    let summary = tokio::time::timeout(HANG_GUARD, async {
-        loop {
-            match quality.recv().await.expect("hub alive") {
-                StatsEvent::QualitySummary(s) if s.contact_id == contact_id => return s,
-                _ => {}
-            }
-        }
-    })
-    .await
-    .expect("the call's final quality summary");
+    let summary = first_event!(
+        quality,
+        |e| match e {
+            StatsEvent::QualitySummary(s) if s.contact_id == contact_id => Some(s.clone()),
+            _ => None,
+        },
+        "the call's final quality summary"
+    );
     assert!(
         summary.audio_input.packets >= 50,
         "a second or more of packets heard: {summary:?}"
@@ -62,12 +61,11 @@ async fn a_call_is_sampled_summarised_and_reported_to_connect() {
 
     // The call report and the final metrics batch go to Connect over CTI.
     let hub = rig.softphone.stats_hub().clone();
-    tokio::time::timeout(
-        HANG_GUARD,
+    within(
+        "records delivered",
         hub.wait_until(|sinks| sinks.iter().all(|s| s.queued == 0 && s.delivered >= 2)),
     )
-    .await
-    .expect("records delivered");
+    .await;
     let recorded: Vec<(&str, serde_json::Value)> = rig
         .sim
         .journal()

@@ -8,6 +8,7 @@
 mod support;
 
 use connect_softphone::media::{IcePolicy, MediaEvent, PeerConfig};
+use connect_testkit::first_event;
 use connect_vdi::FallbackPolicy;
 use support::process::engine_process;
 use support::udp::udp_sockets;
@@ -48,15 +49,13 @@ async fn the_desktop_process_owns_no_udp_socket_during_a_redirected_call() {
     let offer = agent.create_offer().await.expect("offer");
     let answer = far.accept_offer(offer).await.expect("answer");
     agent.apply_answer(answer).await.expect("answer applied");
-    wait_media(&mut agent_events, |e| {
+    first_event!(agent_events, |e| {
         (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
+    });
     for events in [&mut agent_events, &mut far_events] {
-        wait_media(events, |e| {
+        first_event!(events, |e| {
             matches!(e, MediaEvent::FirstPacketReceived { .. }).then_some(())
-        })
-        .await;
+        });
     }
     let stats = agent.stats().await.expect("agent stats");
     assert!(

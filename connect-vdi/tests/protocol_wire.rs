@@ -7,6 +7,7 @@ mod support;
 
 use std::time::Duration;
 
+use connect_testkit::{first_event, within};
 use connect_vdi::protocol::Request;
 use connect_vdi::{FallbackPolicy, VdiDisconnectReason, VdiError, VdiEvent};
 use futures::{SinkExt, StreamExt};
@@ -41,9 +42,8 @@ async fn exchange(client: &mut Client, text: &str) -> Value {
 
 async fn next_json(client: &mut Client) -> Value {
     loop {
-        match tokio::time::timeout(HANG_GUARD, client.next())
+        match within("reply", client.next())
             .await
-            .expect("reply")
             .expect("open")
             .expect("frame")
         {
@@ -243,11 +243,10 @@ async fn fake_engine(silent: bool) -> String {
 #[tokio::test]
 async fn the_desktop_ignores_malformed_frames_and_types_bad_results() {
     let (desktop, mut events) = desktop(fake_engine(false).await, FallbackPolicy::FailClosed).await;
-    let info = wait_vdi(&mut events, |e| match e {
+    let info = first_event!(events, |e| match e {
         VdiEvent::ClientConnected(info) => Some(info.clone()),
         _ => None,
-    })
-    .await;
+    });
     assert_eq!(info.client_version.as_deref(), Some("9"));
     let error = desktop
         .enumerate_devices()
@@ -259,16 +258,14 @@ async fn the_desktop_ignores_malformed_frames_and_types_bad_results() {
 #[tokio::test]
 async fn a_silent_engine_is_lost_after_five_seconds() {
     let (_desktop, mut events) = desktop(fake_engine(true).await, FallbackPolicy::FailClosed).await;
-    wait_vdi(&mut events, |e| {
+    first_event!(events, |e| {
         matches!(e, VdiEvent::ClientConnected(_)).then_some(())
-    })
-    .await;
+    });
     let started = tokio::time::Instant::now();
-    let (reason, message) = wait_vdi(&mut events, |e| match e {
+    let (reason, message) = first_event!(events, |e| match e {
         VdiEvent::ClientDisconnected { reason, message } => Some((reason.clone(), message.clone())),
         _ => None,
-    })
-    .await;
+    });
     assert_eq!(reason, VdiDisconnectReason::EndpointDisconnected);
     assert!(
         message.as_deref().is_some_and(|m| m.contains("no frame")),

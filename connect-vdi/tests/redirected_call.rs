@@ -8,6 +8,7 @@ mod support;
 use connect_softphone::audio::{level_dbov, AudioCodec};
 use connect_softphone::media::MediaEvent;
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::first_event;
 use connect_vdi::desktop::MediaPlacement;
 use connect_vdi::platform::{DeviceId, VdiPlatformKind};
 use connect_vdi::protocol::DeviceKind;
@@ -22,11 +23,10 @@ async fn a_redirected_call_carries_opus_audio_both_ways_from_the_endpoint() {
     let (config, engine_heard) = engine_config();
     let engine = start_engine(config).await;
     let (desktop, mut events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
-    let info = wait_vdi(&mut events, |e| match e {
+    let info = first_event!(events, |e| match e {
         VdiEvent::ClientConnected(info) => Some(info.clone()),
         _ => None,
-    })
-    .await;
+    });
     assert_eq!(info.platform, VdiPlatformKind::Engine);
     assert_eq!(info.protocol, Some(1));
     assert_eq!(
@@ -58,10 +58,9 @@ async fn a_redirected_call_carries_opus_audio_both_ways_from_the_endpoint() {
 
     let codecs = codecs_then_connected(&mut agent_events).await;
     assert_eq!(codecs.audio, AudioCodec::Opus);
-    wait_media(&mut agent_events, |e| {
+    first_event!(agent_events, |e| {
         matches!(e, MediaEvent::FirstPacketReceived { .. }).then_some(())
-    })
-    .await;
+    });
 
     // The agent (on the endpoint) hears the customer; the customer hears the endpoint's tone.
     let heard_on_endpoint = next_audio(&engine_heard, 1.0).await;

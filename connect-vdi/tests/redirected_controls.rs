@@ -9,6 +9,7 @@ mod support;
 use connect_softphone::audio::{level_dbov, SilenceSource, ToneSource};
 use connect_softphone::media::{MediaError, MediaEvent};
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::first_event;
 use connect_vdi::FallbackPolicy;
 use support::*;
 
@@ -53,11 +54,10 @@ async fn the_endpoint_answers_sends_dtmf_and_swaps_its_source() {
     agent.send_dtmf("19#").await.expect("digits queued");
     let mut digits = String::new();
     while digits.len() < 3 {
-        let digit = wait_media(&mut customer.events, |e| match e {
+        let digit = first_event!(customer.events, |e| match e {
             MediaEvent::DtmfReceived { digit } => Some(*digit),
             _ => None,
-        })
-        .await;
+        });
         digits.push(digit);
     }
     assert_eq!(digits, "19#");

@@ -20,6 +20,7 @@ use connect_softphone::media::{CredentialProvider, IceServer, IceTimings, MediaE
 use connect_softphone::mock::impairment::{Impairment, ImpairmentRelay};
 use connect_softphone::mock::turn::SimTurnServer;
 use connect_softphone::session::{MediaHealth, SessionState, SoftphoneConfig, TalkingState};
+use connect_testkit::first_event;
 use connect_vdi::FallbackPolicy;
 use support::softphone::SoftphoneRig;
 use support::*;
@@ -161,32 +162,28 @@ async fn a_redirected_peer_with_a_credential_provider_restarts_ice_itself() {
         .await
         .expect("customer answers");
     agent.apply_answer(answer).await.expect("answer applied");
-    wait_media(&mut agent_events, |e| {
+    first_event!(agent_events, |e| {
         (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
+    });
     assert!(has_tone(
         &next_audio(&customer.heard, 0.5).await,
         AGENT_TONE
     ));
 
     relay.set_impairment(blackout()).expect("blackout");
-    wait_media(&mut agent_events, |e| {
+    first_event!(agent_events, |e| {
         (*e == MediaEvent::Disconnected).then_some(())
-    })
-    .await;
-    let attempt = wait_media(&mut agent_events, |e| match e {
+    });
+    let attempt = first_event!(agent_events, |e| match e {
         MediaEvent::IceRestartStarted { attempt } => Some(*attempt),
         _ => None,
-    })
-    .await;
+    });
     assert_eq!(attempt, 1);
-    let restart = wait_media(&mut agent_events, |e| match e {
+    let restart = first_event!(agent_events, |e| match e {
         MediaEvent::IceRestartOffer(offer) => Some(offer.clone()),
         MediaEvent::IceRestartFailed { reason, .. } => panic!("restart failed: {reason}"),
         _ => None,
-    })
-    .await;
+    });
     assert_ne!(
         ice_ufrag(&restart.sdp),
         ice_ufrag(&first.sdp),

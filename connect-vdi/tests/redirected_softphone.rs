@@ -9,6 +9,7 @@ mod support;
 
 use connect_softphone::audio::level_dbov;
 use connect_softphone::manager::SoftphoneEvent;
+use connect_testkit::first_event;
 use connect_vdi::{FallbackPolicy, VdiEvent};
 use support::softphone::SoftphoneRig;
 use support::*;
@@ -18,10 +19,9 @@ async fn a_softphone_call_runs_on_the_endpoint_engine() {
     let (config, engine_heard) = engine_config();
     let engine = start_engine(config).await;
     let (desktop, mut vdi_events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
-    wait_vdi(&mut vdi_events, |e| {
+    first_event!(vdi_events, |e| {
         matches!(e, VdiEvent::ClientConnected(_)).then_some(())
-    })
-    .await;
+    });
     let mut rig = SoftphoneRig::start(desktop, None, None).await;
 
     let contact_id = rig.call_in();

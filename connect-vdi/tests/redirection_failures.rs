@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use connect_softphone::media::MediaEvent;
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::first_event;
 use connect_vdi::desktop::MediaPlacement;
 use connect_vdi::platform::VdiEvents;
 use connect_vdi::{FailureKind, FallbackPolicy, VdiDisconnectReason, VdiError, VdiEvent};
@@ -18,19 +19,17 @@ use support::*;
 async fn disconnected_then_policy(
     events: &mut VdiEvents,
 ) -> (VdiDisconnectReason, Option<String>, VdiEvent) {
-    let (reason, message) = wait_vdi(events, |e| match e {
+    let (reason, message) = first_event!(events, |e| match e {
         VdiEvent::ClientDisconnected { reason, message } => Some((reason.clone(), message.clone())),
         _ => None,
-    })
-    .await;
-    let policy = wait_vdi(events, |e| {
+    });
+    let policy = first_event!(events, |e| {
         matches!(
             e,
             VdiEvent::FailedClosed { .. } | VdiEvent::FallbackEngaged { .. }
         )
         .then(|| e.clone())
-    })
-    .await;
+    });
     (reason, message, policy)
 }
 
@@ -76,10 +75,9 @@ async fn an_unreachable_engine_fails_closed_with_a_transport_failure() {
         error.disconnect_reason(),
         Some(&VdiDisconnectReason::Failure(FailureKind::Transport))
     );
-    wait_vdi(&mut events, |e| {
+    first_event!(events, |e| {
         matches!(e, VdiEvent::FailedClosed { .. }).then_some(())
-    })
-    .await;
+    });
     assert!(desktop
         .when_connected(std::time::Duration::from_secs(1))
         .await
@@ -103,10 +101,9 @@ async fn an_unreachable_engine_falls_back_in_desktop_and_redirection_returns_at_
         .await
         .expect("local media");
     assert_eq!(placement, MediaPlacement::InDesktop);
-    wait_vdi(&mut events, |e| {
+    first_event!(events, |e| {
         matches!(e, VdiEvent::FallbackEngaged { .. }).then_some(())
-    })
-    .await;
+    });
     local.close().await.expect("closed");
 
     // The engine comes up on the configured address; the next call is redirected again.
@@ -119,10 +116,9 @@ async fn an_unreachable_engine_falls_back_in_desktop_and_redirection_returns_at_
         .await
         .expect("redirected");
     assert_eq!(placement, MediaPlacement::Redirected);
-    wait_vdi(&mut events, |e| {
+    first_event!(events, |e| {
         matches!(e, VdiEvent::RedirectionRestored(_)).then_some(())
-    })
-    .await;
+    });
     peer.close().await.expect("closed");
     engine.shutdown().await;
 }
@@ -221,10 +217,9 @@ async fn a_second_desktop_is_refused_while_the_first_is_connected() {
     let (config, _) = engine_config();
     let engine = start_engine(config).await;
     let (_first, mut first_events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
-    wait_vdi(&mut first_events, |e| {
+    first_event!(first_events, |e| {
         matches!(e, VdiEvent::ClientConnected(_)).then_some(())
-    })
-    .await;
+    });
     let (_second, mut events) = desktop(engine.url(), FallbackPolicy::FailClosed).await;
     let (reason, message, _) = disconnected_then_policy(&mut events).await;
     assert!(
@@ -260,10 +255,9 @@ async fn an_engine_killed_mid_call_disconnects_the_call_and_applies_the_policy()
         .expect("redirected");
     let customer = customer(&turn).await;
     negotiate(&agent, &customer).await;
-    wait_media(&mut agent_events, |e| {
+    first_event!(agent_events, |e| {
         (*e == MediaEvent::Connected).then_some(())
-    })
-    .await;
+    });
     assert!(has_tone(
         &next_audio(&engine_heard, 0.5).await,
         CUSTOMER_TONE
@@ -282,10 +276,9 @@ async fn an_engine_killed_mid_call_disconnects_the_call_and_applies_the_policy()
         ),
         "{policy:?}"
     );
-    wait_media(&mut agent_events, |e| {
+    first_event!(agent_events, |e| {
         (*e == MediaEvent::Failed).then_some(())
-    })
-    .await;
+    });
     assert!(
         agent.stats().await.is_err(),
         "the call's media is torn down"

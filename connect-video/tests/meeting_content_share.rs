@@ -5,12 +5,13 @@
 mod meeting_support;
 
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::first_event;
 use connect_video::meeting::media::video::TestPatternSource;
 use connect_video::meeting::media::{MeetingMediaError, MeetingMediaEvent, PeerMode};
 use connect_video::mock::meeting::sfu::SfuRouter;
 use connect_video::mock::meeting::MediaRouter;
 use meeting_support::{
-    attendee, audio, content_share, hears, subscribe, video, wait_for, wait_frames, MEETING,
+    attendee, audio, content_share, hears, subscribe, video, wait_frames, MEETING,
 };
 
 const AGENT_AUDIO: u32 = 1;
@@ -38,13 +39,12 @@ async fn the_agent_receives_the_customers_content_share() {
     subscribe(&sfu, &content, vec![video(CONTENT_VIDEO)], vec![]).await;
     subscribe(&sfu, &agent, vec![audio(AGENT_AUDIO)], vec![CONTENT_VIDEO]).await;
 
-    wait_for(&mut agent.events, |e| match e {
+    first_event!(agent.events, |e| match e {
         MeetingMediaEvent::RemoteVideoAdded { stream_id, .. } if *stream_id == CONTENT_VIDEO => {
             Some(())
         }
         _ => None,
-    })
-    .await;
+    });
     let keyframes = wait_frames(&mut agent.events, CONTENT_VIDEO, 45).await;
     assert!(keyframes >= 1);
     assert!(hears(&customer, 440.0, 1).await, "audio unaffected");
@@ -73,13 +73,12 @@ async fn the_agent_receives_the_customers_content_share() {
     content.peer.close().await.expect("closed");
     sfu.leave(MEETING, "customer#content").await;
     subscribe(&sfu, &agent, vec![audio(AGENT_AUDIO)], vec![]).await;
-    wait_for(&mut agent.events, |e| {
+    first_event!(agent.events, |e| {
         (*e == MeetingMediaEvent::RemoteVideoRemoved {
             stream_id: CONTENT_VIDEO,
         })
         .then_some(())
-    })
-    .await;
+    });
     assert_eq!(
         sfu.attendees(MEETING),
         vec!["agent".to_owned(), "customer".to_owned()]

@@ -12,13 +12,14 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use bytes::Bytes;
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::first_event;
 use connect_video::meeting::media::video::{
     EncodedFrame, IvfReader, TestPatternSource, VideoError, VideoSource, VideoSourceInfo,
 };
 use connect_video::meeting::media::{MediaConnectionState, MeetingMediaEvent};
 use connect_video::mock::meeting::sfu::SfuRouter;
 use connect_video::mock::meeting::MediaRouter;
-use meeting_support::{attendee, audio, hears, subscribe, video, wait_for, wait_frames, MEETING};
+use meeting_support::{attendee, audio, hears, subscribe, video, wait_frames, MEETING};
 
 const AGENT_TONE: f64 = 440.0;
 const CUSTOMER_TONE: f64 = 1_000.0;
@@ -39,11 +40,10 @@ async fn audio_both_ways_no_video_before_the_camera_then_vp8_frames() {
     subscribe(&sfu, &agent, vec![audio(AGENT_AUDIO)], vec![]).await;
     subscribe(&sfu, &customer, vec![audio(CUSTOMER_AUDIO)], vec![]).await;
     for who in [&mut agent, &mut customer] {
-        wait_for(&mut who.events, |e| {
+        first_event!(who.events, |e| {
             (*e == MeetingMediaEvent::ConnectionState(MediaConnectionState::Connected))
                 .then_some(())
-        })
-        .await;
+        });
     }
     eprintln!("subscribe → both peers connected: {:?}", started.elapsed());
     assert!(
@@ -87,13 +87,12 @@ async fn audio_both_ways_no_video_before_the_camera_then_vp8_frames() {
         vec![AGENT_VIDEO],
     )
     .await;
-    let mid = wait_for(&mut customer.events, |e| match e {
+    let mid = first_event!(customer.events, |e| match e {
         MeetingMediaEvent::RemoteVideoAdded { stream_id, mid } if *stream_id == AGENT_VIDEO => {
             Some(mid.clone())
         }
         _ => None,
-    })
-    .await;
+    });
     assert_eq!(customer.peer.remote_streams(), vec![(mid, AGENT_VIDEO)]);
     let video_started = Instant::now();
     let keyframes = wait_frames(&mut customer.events, AGENT_VIDEO, 60).await;
@@ -117,10 +116,9 @@ async fn audio_both_ways_no_video_before_the_camera_then_vp8_frames() {
 
     agent.peer.stop_local_video();
     assert!(!agent.peer.is_local_video_on());
-    wait_for(&mut agent.events, |e| {
+    first_event!(agent.events, |e| {
         (*e == MeetingMediaEvent::LocalVideoStopped).then_some(())
-    })
-    .await;
+    });
     sfu.end_meeting(MEETING).await;
     assert!(sfu.attendees(MEETING).is_empty());
     turn.stop().await;

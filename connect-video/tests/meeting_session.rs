@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use connect_softphone::audio::{detect_tone, MemorySink, ToneSource};
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::{first_event, within};
 use connect_video::escalation::Meeting;
 use connect_video::meeting::join::JoinInfo;
 use connect_video::meeting::media::video::TestPatternSource;
@@ -17,8 +18,6 @@ use connect_video::meeting::signal::MeetingStatus;
 use connect_video::mock::meeting::sfu::SfuRouter;
 use connect_video::mock::meeting::{SimMeetingService, SimTurnCredentials};
 
-/// Guard against a hung test; never a performance assertion.
-const HANG_GUARD: Duration = Duration::from_secs(60);
 const OWNER: &str = "agent-1";
 const AGENT_TONE: f64 = 440.0;
 const CUSTOMER_TONE: f64 = 1_000.0;
@@ -113,13 +112,8 @@ impl Party {
     }
 
     /// Waits for the first event for which `pick` gives a value, skipping others.
-    async fn until<T>(&mut self, mut pick: impl FnMut(&MeetingEvent) -> Option<T>) -> T {
-        loop {
-            let event = next(&mut self.events).await;
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
+    async fn until<T>(&mut self, pick: impl FnMut(&MeetingEvent) -> Option<T>) -> T {
+        first_event!(self.events, pick, "a meeting event")
     }
 
     async fn until_event(&mut self, wanted: MeetingEvent) {
@@ -164,26 +158,24 @@ impl Party {
         let mut media = self.session.media_events();
         let started = Instant::now();
         let mut first = None;
-        let result = tokio::time::timeout(HANG_GUARD, async {
-            loop {
-                match media.recv().await.expect("media events go on") {
-                    MeetingMediaEvent::VideoFrameReceived {
-                        stream_id: id,
-                        frames,
-                        ..
-                    } if id == stream_id => {
-                        let (at, from) = *first.get_or_insert((Instant::now(), frames));
-                        if frames >= count {
-                            let span = at.elapsed().as_secs_f64().max(1e-3);
-                            return (frames - from) as f64 / span;
-                        }
-                    }
-                    _ => {}
+        let rate = first_event!(
+            media,
+            |event| match *event {
+                MeetingMediaEvent::VideoFrameReceived {
+                    stream_id: id,
+                    frames,
+                    ..
+                } if id == stream_id => {
+                    let (at, from) = *first.get_or_insert((Instant::now(), frames));
+                    (frames >= count).then(|| {
+                        let span = at.elapsed().as_secs_f64().max(1e-3);
+                        (frames - from) as f64 / span
+                    })
                 }
-            }
-        })
-        .await;
-        let rate = result.expect("the frames arrive (hang guard)");
+                _ => None,
+            },
+            "the frames arrive"
+        );
         eprintln!(
             "stream {stream_id}: {count} frames after {:?} ({rate:.1} frames/s)",
             started.elapsed()
@@ -195,18 +187,15 @@ impl Party {
     async fn hears(&self, freq: f64, skip_ms: usize, seconds: usize) -> bool {
         let from = self.heard.len_samples() + skip_ms * RATE / 1000;
         let to = from + seconds * RATE;
-        tokio::time::timeout(HANG_GUARD, self.heard.wait_for_samples(to))
-            .await
-            .expect("audio keeps arriving (hang guard)");
+        within("audio keeps arriving", self.heard.wait_for_samples(to)).await;
         let samples = self.heard.samples();
         detect_tone(&samples[from..to], RATE as u32, freq).is_present(-30.0)
     }
 }
 
 async fn next(events: &mut MeetingEvents) -> MeetingEvent {
-    tokio::time::timeout(HANG_GUARD, events.recv())
+    within("an event", events.recv())
         .await
-        .expect("an event (hang guard)")
         .expect("the session is running")
 }
 

@@ -2,6 +2,7 @@
 //! side, one second at a time, and in the page's `heard` reports.
 
 use connect_softphone::audio::{detect_tone, MemorySink};
+use connect_testkit::within;
 use serde_json::Value;
 
 use super::page::PageServer;
@@ -10,8 +11,6 @@ use super::page::PageServer;
 pub const SECOND: usize = 48_000;
 /// One-second windows a side listens through before the other's tone must be there.
 pub const LISTEN_WINDOWS: usize = 10;
-/// A guard against a hung test, never a performance limit.
-const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Whether `freq` dominates these 48 kHz samples at a usable level.
 pub fn has_tone(samples: &[i16], freq: f64) -> bool {
@@ -23,9 +22,11 @@ pub fn has_tone(samples: &[i16], freq: f64) -> bool {
 pub async fn recording_hears(recording: &MemorySink, tone: f64, echo: f64, what: &str) {
     for _ in 0..LISTEN_WINDOWS {
         let from = recording.len_samples();
-        tokio::time::timeout(HANG_GUARD, recording.wait_for_samples(from + SECOND))
-            .await
-            .expect("audio keeps arriving");
+        within(
+            "audio keeps arriving",
+            recording.wait_for_samples(from + SECOND),
+        )
+        .await;
         let window = &recording.samples()[from..from + SECOND];
         if has_tone(window, tone) {
             assert!(!has_tone(window, echo), "{what}: no echo of {echo} Hz");

@@ -7,20 +7,17 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
+use connect_testkit::within;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-
-/// Guard against a hung browser; never a performance assertion.
-const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// The raw WebRTC peer (offer/answer relayed by the test).
 pub const PEER_PAGE: &str = include_str!("page.html");
@@ -99,9 +96,8 @@ impl PageServer {
 
     /// The page's next message; an `error` message from the page fails the test.
     pub async fn recv(&mut self) -> Value {
-        let message = tokio::time::timeout(HANG_GUARD, self.from_page.recv())
+        let message = within("the browser page answers", self.from_page.recv())
             .await
-            .expect("the browser page answers")
             .expect("page session alive");
         assert_ne!(message["type"], "error", "the page failed: {message}");
         message

@@ -7,20 +7,17 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use connect_testkit::HANG_GUARD;
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
-
-/// Guard against a hung peer; never a performance assertion.
-const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// Which end sent a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +160,8 @@ impl SignalingRelay {
                 }
             }
         };
+        // Not `first_event!`: when the guard expires, the message shows the journal as it is
+        // then, with the frames that came while waiting.
         tokio::time::timeout(HANG_GUARD, wait)
             .await
             .unwrap_or_else(|_| panic!("no such frame from {from:?}: {:?}", self.journal()))

@@ -1,5 +1,5 @@
 //! Shared helpers of the media tests: a capturing sink, call set-up over the simulated TURN
-//! server, and event waits with a hang guard.
+//! server, and the wait for a connected peer.
 
 #![allow(dead_code)]
 
@@ -9,14 +9,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use connect_softphone::audio::{detect_tone, AudioError, AudioFrame, AudioSink, ToneSource};
 use connect_softphone::media::{
-    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, NegotiatedCodecs, PeerConfig,
-    WebRtcEngine,
+    IcePolicy, MediaEngine, MediaEvents, MediaPeer, NegotiatedCodecs, PeerConfig, WebRtcEngine,
 };
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::within;
 use tokio::sync::watch;
-
-/// Guard against a hung test; never a performance assertion.
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// Frames per second of 20 ms audio.
 pub const FRAMES_PER_SECOND: usize = 50;
@@ -71,9 +68,8 @@ impl Capture {
     /// Waits until at least `count` frames were captured.
     pub async fn wait_frames(&self, count: usize) {
         let mut frames = self.frames.clone();
-        tokio::time::timeout(HANG_GUARD, frames.wait_for(|n| *n >= count))
+        within("audio keeps arriving", frames.wait_for(|n| *n >= count))
             .await
-            .expect("audio keeps arriving")
             .expect("sink alive");
     }
 
@@ -96,7 +92,7 @@ impl Capture {
         frames: usize,
         mut heard: impl FnMut(&[i16]) -> bool,
     ) -> Vec<i16> {
-        tokio::time::timeout(HANG_GUARD, async {
+        within("the awaited audio is heard", async {
             loop {
                 let stretch = self.next_frames(frames).await;
                 if heard(&stretch) {
@@ -105,7 +101,6 @@ impl Capture {
             }
         })
         .await
-        .expect("the awaited audio is heard")
     }
 }
 
@@ -114,28 +109,10 @@ pub fn has_tone(samples: &[i16], freq: f64) -> bool {
     detect_tone(samples, 48_000, freq).is_present(-30.0)
 }
 
-/// Waits for the first event matching `pick`.
-pub async fn wait_for<T>(
-    events: &mut MediaEvents,
-    mut pick: impl FnMut(&MediaEvent) -> Option<T>,
-) -> T {
-    tokio::time::timeout(HANG_GUARD, async {
-        loop {
-            let event = events.recv().await.expect("peer alive");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the awaited media event arrives")
-}
-
 /// Waits for `Connected` and returns the codecs announced before it.
 pub async fn codecs_then_connected(events: &mut MediaEvents) -> NegotiatedCodecs {
-    tokio::time::timeout(HANG_GUARD, events.connected())
+    within("the peer connects", events.connected())
         .await
-        .expect("the peer connects")
         .expect("CodecsNegotiated, then Connected")
 }
 

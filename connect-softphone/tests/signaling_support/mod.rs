@@ -24,10 +24,8 @@ use connect_softphone::signaling::transport::{
     DirectTransport, MultiplexedTransport, SignalingTransport, TransportEvent,
 };
 use connect_softphone::signaling::ChannelKind;
+use connect_testkit::{first_event, within};
 use tokio::sync::{mpsc, oneshot, watch};
-
-/// A guard against a broken test hanging forever (not a speed assertion).
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// A syntactically valid audio answer (the media is not exercised here).
 pub const ANSWER_SDP: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n";
@@ -224,25 +222,12 @@ impl Phone {
                 }
             }
         };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .unwrap_or_else(|_| panic!("never: {what}"));
+        within(what, wait).await;
     }
 
     /// The next event matching `f` (others are skipped).
     pub async fn until(&mut self, what: &str, f: impl Fn(&SessionEvent) -> bool) -> SessionEvent {
-        let wait = async {
-            loop {
-                match self.events.recv().await {
-                    Some(event) if f(&event) => return event,
-                    Some(_) => {}
-                    None => panic!("driver stopped while waiting for {what}"),
-                }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .unwrap_or_else(|_| panic!("no {what}"))
+        first_event!(self.events, |e| f(e).then(|| e.clone()), what)
     }
 
     pub async fn until_talking(&mut self, call: &str) {

@@ -24,10 +24,8 @@ use connect_softphone::media::{PeerConfig, WebRtcEngine};
 use connect_softphone::mock::impairment::Impairment;
 use connect_softphone::mock::media_service::{CustomerScript, MediaServiceEvent, SimMediaService};
 use connect_softphone::session::SoftphoneConfig;
+use connect_testkit::{first_event, within};
 use tokio::sync::{broadcast, watch};
-
-/// A guard against a broken test hanging forever (not a speed assertion).
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// 20 ms frames per second.
 pub const FRAMES_PER_SECOND: usize = 50;
@@ -96,9 +94,8 @@ impl Microphones {
     /// Waits until no microphone is open.
     pub async fn wait_closed(&self) {
         let mut open = self.open.subscribe();
-        tokio::time::timeout(HANG_GUARD, open.wait_for(|n| *n == 0))
+        within("microphone released", open.wait_for(|n| *n == 0))
             .await
-            .expect("microphone released")
             .expect("counter alive");
     }
 
@@ -181,23 +178,7 @@ impl Rig {
                 .expect("enqueued")
         });
         if let Some(contact_id) = &early {
-            let ringing = async {
-                loop {
-                    match agent_events.recv().await {
-                        Some(AgentEvent::Contact(c))
-                            if c.contact_id == *contact_id
-                                && c.kind == ContactEventKind::Connecting =>
-                        {
-                            return
-                        }
-                        Some(_) => {}
-                        None => panic!("agent session stopped"),
-                    }
-                }
-            };
-            tokio::time::timeout(HANG_GUARD, ringing)
-                .await
-                .expect("the early call rings");
+            until_contact(&mut agent_events, contact_id, ContactEventKind::Connecting).await;
         }
         let microphones = Microphones::default();
         let heard = CallRecordings::default();
@@ -253,22 +234,7 @@ impl Rig {
             .accept()
             .await
             .expect("accept");
-        let connected = async {
-            loop {
-                match events.recv().await {
-                    Some(AgentEvent::Contact(c))
-                        if c.contact_id == contact_id && c.kind == ContactEventKind::Connected =>
-                    {
-                        return
-                    }
-                    Some(_) => {}
-                    None => panic!("agent session stopped"),
-                }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, connected)
-            .await
-            .expect("contact connected");
+        until_contact(&mut events, contact_id, ContactEventKind::Connected).await;
     }
 
     /// What the agent heard on the call of `contact_id`.
@@ -282,18 +248,7 @@ impl Rig {
         what: &str,
         f: impl Fn(&SoftphoneEvent) -> bool,
     ) -> SoftphoneEvent {
-        let wait = async {
-            loop {
-                match self.events.recv().await {
-                    Some(event) if f(&event) => return event,
-                    Some(_) => {}
-                    None => panic!("softphone stopped while waiting for {what}"),
-                }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .unwrap_or_else(|_| panic!("no {what}"))
+        first_event!(self.events, |e| f(e).then(|| e.clone()), what)
     }
 
     /// The next customer-side event matching `f`.
@@ -302,20 +257,11 @@ impl Rig {
         what: &str,
         f: impl Fn(&MediaServiceEvent) -> bool,
     ) -> MediaServiceEvent {
-        let wait = async {
-            loop {
-                match self.customer.recv().await {
-                    Ok(event) if f(&event) => return event,
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => {
-                        panic!("media service gone while waiting for {what}")
-                    }
-                }
-            }
-        };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .unwrap_or_else(|_| panic!("no customer {what}"))
+        first_event!(
+            self.customer,
+            |e| f(e).then(|| e.clone()),
+            format!("customer {what}")
+        )
     }
 
     /// Waits for the call of `contact_id` to start; returns its agent connection id.
@@ -352,9 +298,7 @@ impl Rig {
                 }
             }
         };
-        tokio::time::timeout(HANG_GUARD, wait)
-            .await
-            .expect("media flows both ways");
+        within("media flows both ways", wait).await;
         (agent.expect("agent side"), customer.expect("customer side"))
     }
 
@@ -399,12 +343,20 @@ pub async fn agent_session(
         .expect("agent session")
 }
 
+/// Waits on the agent session's `events` until the contact `contact_id` reaches `kind`.
+pub async fn until_contact(events: &mut Events, contact_id: &str, kind: ContactEventKind) {
+    first_event!(
+        events,
+        |e| matches!(e, AgentEvent::Contact(c) if c.contact_id == contact_id && c.kind == kind)
+            .then_some(()),
+        format!("contact {contact_id} {kind:?}")
+    )
+}
+
 /// Waits for `count` more samples in `sink` and returns them.
 pub async fn next_samples(sink: &MemorySink, count: usize) -> Vec<i16> {
     let from = sink.len_samples();
-    tokio::time::timeout(HANG_GUARD, sink.wait_for_samples(from + count))
-        .await
-        .expect("audio keeps arriving");
+    within("audio keeps arriving", sink.wait_for_samples(from + count)).await;
     sink.samples()[from..from + count].to_vec()
 }
 
@@ -419,9 +371,7 @@ pub async fn until_audio(sink: &MemorySink, f: impl Fn(&[i16]) -> bool) {
             }
         }
     };
-    tokio::time::timeout(HANG_GUARD, wait)
-        .await
-        .expect("the awaited audio arrives");
+    within("the awaited audio arrives", wait).await;
 }
 
 /// Whether `freq` dominates these 48 kHz samples at a usable level.

@@ -1,6 +1,6 @@
 //! Shared helpers of the loopback tests: an in-process engine with a tone microphone and a
 //! recording speaker, the desktop side, a customer leg through the simulated TURN server, and
-//! event waits with a hang guard.
+//! waits for a connected peer and for audio.
 
 #![allow(dead_code)]
 
@@ -15,16 +15,13 @@ use std::time::Duration;
 
 use connect_softphone::audio::{detect_tone, MemorySink, SilenceSource, ToneSource};
 use connect_softphone::media::{
-    IcePolicy, MediaEngine, MediaEvent, MediaEvents, MediaPeer, NegotiatedCodecs, PeerConfig,
-    WebRtcEngine,
+    IcePolicy, MediaEngine, MediaEvents, MediaPeer, NegotiatedCodecs, PeerConfig, WebRtcEngine,
 };
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::within;
 use connect_vdi::engine::{DeviceSet, EngineConfig, InputSpec};
 use connect_vdi::platform::{EngineEndpoint, VdiEvents};
-use connect_vdi::{EndpointEngine, FallbackPolicy, RedirectedMediaEngine, VdiEvent};
-
-/// Guard against a hung test; never a performance assertion.
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
+use connect_vdi::{EndpointEngine, FallbackPolicy, RedirectedMediaEngine};
 /// The pairing token of the tests (128+ bits).
 pub const TOKEN: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 /// Frames per second of 20 ms audio.
@@ -86,53 +83,16 @@ pub async fn desktop(url: String, policy: FallbackPolicy) -> (RedirectedMediaEng
         .expect("valid configuration")
 }
 
-/// Waits for the first VDI event matching `pick`.
-pub async fn wait_vdi<T>(
-    events: &mut VdiEvents,
-    mut pick: impl FnMut(&VdiEvent) -> Option<T>,
-) -> T {
-    tokio::time::timeout(HANG_GUARD, async {
-        loop {
-            let event = events.recv().await.expect("events flow");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the awaited VDI event arrives")
-}
-
-/// Waits for the first media event matching `pick`.
-pub async fn wait_media<T>(
-    events: &mut MediaEvents,
-    mut pick: impl FnMut(&MediaEvent) -> Option<T>,
-) -> T {
-    tokio::time::timeout(HANG_GUARD, async {
-        loop {
-            let event = events.recv().await.expect("peer alive");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the awaited media event arrives")
-}
-
 /// Waits for `Connected` and returns the codecs announced before it.
 pub async fn codecs_then_connected(events: &mut MediaEvents) -> NegotiatedCodecs {
-    tokio::time::timeout(HANG_GUARD, events.connected())
+    within("the peer connects", events.connected())
         .await
-        .expect("the peer connects")
         .expect("CodecsNegotiated, then Connected")
 }
 
 /// Waits until `sink` holds `samples` samples.
 pub async fn wait_samples(sink: &MemorySink, samples: usize) {
-    tokio::time::timeout(HANG_GUARD, sink.wait_for_samples(samples))
-        .await
-        .expect("audio keeps arriving");
+    within("audio keeps arriving", sink.wait_for_samples(samples)).await;
 }
 
 /// The next `seconds` of audio `sink` records.

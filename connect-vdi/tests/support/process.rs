@@ -5,7 +5,9 @@ use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::{HANG_GUARD, TOKEN};
+use connect_testkit::within;
+
+use super::TOKEN;
 
 /// Starts the engine binary with `args` (plus the test token) and reads the URL it prints;
 /// when it exits instead, its exit status and standard error.
@@ -21,10 +23,12 @@ pub async fn engine_process(args: &[&str]) -> Result<(Child, String), (i32, Stri
         .expect("engine process starts");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut line = String::new();
-    tokio::time::timeout(HANG_GUARD, BufReader::new(stdout).read_line(&mut line))
-        .await
-        .expect("the engine prints its URL or exits")
-        .expect("readable stdout");
+    within(
+        "the engine prints its URL or exits",
+        BufReader::new(stdout).read_line(&mut line),
+    )
+    .await
+    .expect("readable stdout");
     if !line.trim().is_empty() {
         return Ok((child, line.trim().to_owned()));
     }

@@ -16,9 +16,8 @@ use connect_softphone::media::{MediaEngine, PeerConfig};
 use connect_softphone::mock::impairment::Impairment;
 use connect_softphone::mock::media_service::SimMediaService;
 use connect_softphone::session::SoftphoneConfig;
+use connect_testkit::first_event;
 use connect_vdi::RedirectedMediaEngine;
-
-use super::HANG_GUARD;
 
 /// A running softphone over a redirected media engine.
 pub struct SoftphoneRig {
@@ -102,19 +101,13 @@ impl SoftphoneRig {
 
     /// Waits for the first softphone event matching `pick`; a call that ends first fails.
     pub async fn until<T>(&mut self, mut pick: impl FnMut(&SoftphoneEvent) -> Option<T>) -> T {
-        tokio::time::timeout(HANG_GUARD, async {
-            loop {
-                let event = self.events.recv().await.expect("softphone alive");
-                if let Some(found) = pick(&event) {
-                    return found;
-                }
-                if let SoftphoneEvent::Ended { reason, .. } = &event {
-                    panic!("call ended early: {reason:?}");
-                }
+        first_event!(self.events, |event| {
+            let found = pick(event);
+            if let (None, SoftphoneEvent::Ended { reason, .. }) = (&found, event) {
+                panic!("call ended early: {reason:?}");
             }
+            found
         })
-        .await
-        .expect("the awaited softphone event arrives")
     }
 
     /// Hangs up from the customer's side and waits for the call's end event.
@@ -123,17 +116,14 @@ impl SoftphoneRig {
             .control()
             .hang_up(contact_id)
             .expect("customer hangs up");
-        tokio::time::timeout(HANG_GUARD, async {
-            loop {
-                let event = self.events.recv().await.expect("softphone alive");
-                if matches!(&event, SoftphoneEvent::Ended { contact_id: id, .. } if id == contact_id)
-                {
-                    return event;
-                }
-            }
-        })
-        .await
-        .expect("call ends")
+        first_event!(
+            self.events,
+            |event| {
+                matches!(event, SoftphoneEvent::Ended { contact_id: id, .. } if id == contact_id)
+                    .then(|| event.clone())
+            },
+            "call ends"
+        )
     }
 
     /// Stops everything.

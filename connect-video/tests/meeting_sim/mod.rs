@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use connect_core::model::{Sensitive, Timestamp};
 use connect_core::time::ManualClock;
+use connect_testkit::first_event;
 use connect_video::escalation::{Attendee, Meeting};
 use connect_video::meeting::join::JoinInfo;
 use connect_video::meeting::signal::{
@@ -18,9 +19,6 @@ use connect_video::mock::meeting::{
     MediaRouter, RouterError, SimMeetingService, SimTurnCredentials, SubscribeAnswer,
     SubscribeRequest,
 };
-
-/// A guard against hangs only: tests wait on events, never on time.
-const HANG_GUARD: Duration = Duration::from_secs(60);
 
 pub const OWNER: &str = "agent-1";
 
@@ -128,17 +126,9 @@ pub async fn assert_refused(info: JoinInfo) {
 /// The next event for which `want` gives a value, skipping others.
 pub async fn until<T>(
     events: &mut SignalingEvents,
-    mut want: impl FnMut(&SignalingEvent) -> Option<T>,
+    want: impl FnMut(&SignalingEvent) -> Option<T>,
 ) -> T {
-    loop {
-        let event = tokio::time::timeout(HANG_GUARD, events.recv())
-            .await
-            .expect("an event (hang guard)")
-            .expect("the session is still running");
-        if let Some(value) = want(&event) {
-            return value;
-        }
-    }
+    first_event!(events, want, "a signalling event")
 }
 
 /// Waits until `attendee_id` is reported present (or absent).

@@ -1,5 +1,6 @@
 //! Shared helpers of the meeting media tests: attendees on real webrtc-rs peers relaying
-//! through the simulated TURN server, subscribed directly on the SFU, and event waits.
+//! through the simulated TURN server, subscribed directly on the SFU, and waits for frames and
+//! audio.
 
 #![allow(dead_code)]
 
@@ -7,15 +8,13 @@ use std::time::Duration;
 
 use connect_softphone::audio::{detect_tone, MemorySink, ToneSource};
 use connect_softphone::mock::turn::SimTurnServer;
+use connect_testkit::{first_event, within};
 use connect_video::meeting::media::video::VideoSource;
 use connect_video::meeting::media::{
     MeetingMediaEvent, MeetingMediaEvents, MeetingPeer, MeetingPeerConfig,
 };
 use connect_video::mock::meeting::sfu::SfuRouter;
 use connect_video::mock::meeting::{MediaRouter, SentStream, StreamMedia, SubscribeRequest};
-
-/// Guard against a hung test; never a performance assertion.
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
 
 pub const MEETING: &str = "meeting-1";
 
@@ -107,28 +106,11 @@ pub async fn subscribe(sfu: &SfuRouter, who: &Attendee, send: Vec<SentStream>, r
         .expect("answer applied");
 }
 
-/// Waits for the first event matching `pick`.
-pub async fn wait_for<T>(
-    events: &mut MeetingMediaEvents,
-    mut pick: impl FnMut(&MeetingMediaEvent) -> Option<T>,
-) -> T {
-    tokio::time::timeout(HANG_GUARD, async {
-        loop {
-            let event = events.recv().await.expect("peer alive");
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the awaited media event arrives")
-}
-
 /// Waits until `count` frames of `stream_id` were received; returns how many were keyframes
 /// among the ones seen while waiting.
 pub async fn wait_frames(events: &mut MeetingMediaEvents, stream_id: u32, count: u64) -> u64 {
     let mut keyframes = 0;
-    wait_for(events, |event| match event {
+    first_event!(events, |event| match event {
         MeetingMediaEvent::VideoFrameReceived {
             stream_id: id,
             keyframe,
@@ -139,8 +121,7 @@ pub async fn wait_frames(events: &mut MeetingMediaEvents, stream_id: u32, count:
             (*frames >= count).then_some(())
         }
         _ => None,
-    })
-    .await;
+    });
     keyframes
 }
 
@@ -148,9 +129,7 @@ pub async fn wait_frames(events: &mut MeetingMediaEvents, stream_id: u32, count:
 pub async fn hears(who: &Attendee, freq: f64, seconds: usize) -> bool {
     let from = who.heard.len_samples();
     let want = from + seconds * 48_000;
-    tokio::time::timeout(HANG_GUARD, who.heard.wait_for_samples(want))
-        .await
-        .expect("audio keeps arriving");
+    within("audio keeps arriving", who.heard.wait_for_samples(want)).await;
     let samples = who.heard.samples();
     detect_tone(&samples[from..want], 48_000, freq).is_present(-30.0)
 }

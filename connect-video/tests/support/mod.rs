@@ -2,15 +2,12 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use connect_core::model::Timestamp;
 use connect_core::time::ManualClock;
+use connect_testkit::first_event;
 use connect_video::chat::{AgentChat, ChatEvent, ChatEvents, ChatSession};
 use connect_video::mock::SimParticipantService;
-
-/// A guard against hangs only: tests wait on events, never on time.
-const HANG_GUARD: Duration = Duration::from_secs(60);
 
 /// 2025-03-01T09:00:00Z.
 pub const T0: i64 = 1_740_819_600_000;
@@ -25,16 +22,14 @@ pub async fn until(
     mut want: impl FnMut(&ChatEvent) -> bool,
 ) -> (ChatEvent, Vec<ChatEvent>) {
     let mut skipped = Vec::new();
-    loop {
-        let event = tokio::time::timeout(HANG_GUARD, events.recv())
-            .await
-            .expect("an event (hang guard)")
-            .expect("the session is still running");
-        if want(&event) {
-            return (event, skipped);
+    let event = first_event!(events, |event| {
+        if want(event) {
+            return Some(event.clone());
         }
-        skipped.push(event);
-    }
+        skipped.push(event.clone());
+        None
+    });
+    (event, skipped)
 }
 
 /// The next message whose content is `text`.
