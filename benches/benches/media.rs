@@ -1,6 +1,7 @@
-//! Benchmarks of the media path, per unit of work: Opus encode and decode of one 20 ms frame,
-//! a jitter-buffer insert + pop, RTP marshal and unmarshal, SRTP protect and unprotect of a
-//! 1200-byte packet through webrtc-rs (AES-CM/HMAC-SHA1 and AEAD-AES-128-GCM).
+//! Benchmarks of the media path, per unit of work: Opus encode (at complexity 10 and 5) and
+//! decode of one 20 ms frame, a jitter-buffer insert + pop, RTP marshal and unmarshal, SRTP
+//! protect and unprotect of a 1200-byte packet through webrtc-rs (AES-CM/HMAC-SHA1 and
+//! AEAD-AES-128-GCM).
 
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use connect_softphone::audio::{
     AudioDecoder, AudioEncoder, AudioFrame, AudioSource, JitterBuffer, JitterBufferConfig,
-    OpusDecoder, OpusEncoder, Playout, SpeechLikeSource,
+    OpusConfig, OpusDecoder, OpusEncoder, Playout, SpeechLikeSource,
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rtc::rtp::{header::Header, packet::Packet};
@@ -40,6 +41,17 @@ fn opus(c: &mut Criterion) {
     let mut encoder = OpusEncoder::new().expect("encoder");
     let mut n = 0;
     c.bench_function("opus/encode_20ms", |b| {
+        b.iter(|| {
+            n = (n + 1) % frames.len();
+            black_box(encoder.encode(&frames[n]).expect("encodes"))
+        })
+    });
+    let mut encoder = OpusEncoder::with_config(OpusConfig {
+        complexity: 5,
+        ..OpusConfig::default()
+    })
+    .expect("encoder");
+    c.bench_function("opus/encode_20ms_complexity5", |b| {
         b.iter(|| {
             n = (n + 1) % frames.len();
             black_box(encoder.encode(&frames[n]).expect("encodes"))

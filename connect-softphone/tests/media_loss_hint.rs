@@ -103,12 +103,12 @@ impl AudioEncoder for RecordingEncoder {
 impl CodecFactory for RecordingCodecs {
     fn encoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioEncoder>, MediaError> {
         Ok(Box::new(RecordingEncoder {
-            inner: DefaultCodecs.encoder(codec)?,
+            inner: DefaultCodecs::default().encoder(codec)?,
             hints: self.hints.clone(),
         }))
     }
     fn decoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioDecoder>, MediaError> {
-        DefaultCodecs.decoder(codec)
+        DefaultCodecs::default().decoder(codec)
     }
 }
 

@@ -61,6 +61,7 @@ fn the_demo_accounts_for_every_offer_in_order() {
 /// One test, so that the two runs do not compete for the CPU (the jitter would show it).
 #[test]
 fn calls_carry_audio_both_ways_and_impairment_shows_in_the_monitoring() {
+    // Half-cost Opus encoding on every leg still carries the words.
     let clean = run(&[
         "--agents",
         "3",
@@ -70,6 +71,8 @@ fn calls_carry_audio_both_ways_and_impairment_shows_in_the_monitoring() {
         "2",
         "--talk-ms",
         "3000",
+        "--opus-complexity",
+        "5",
     ]);
     assert_eq!(number(&clean, "calls_completed"), 3.0, "{clean}");
     assert_eq!(number(&clean, "calls_failed"), 0.0, "{clean}");
@@ -116,4 +119,16 @@ fn calls_carry_audio_both_ways_and_impairment_shows_in_the_monitoring() {
         number(&impaired, "audio_match_db_min") > -100.0,
         "{impaired}"
     );
+}
+
+#[test]
+fn an_opus_complexity_out_of_range_is_refused_before_anything_starts() {
+    let output = Command::new(env!("CARGO_BIN_EXE_contact-center"))
+        .args(["--opus-complexity", "11", "--json"])
+        .output()
+        .expect("the demo runs");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no report");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--opus-complexity"), "{stderr}");
 }

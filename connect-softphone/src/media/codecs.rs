@@ -28,15 +28,41 @@ pub trait CodecFactory: Send + Sync {
     fn decoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioDecoder>, MediaError>;
 }
 
-/// The codecs of [`crate::audio`]: libopus for Opus, G.711 for PCMU.
+/// The codecs of [`crate::audio`]: libopus for Opus, G.711 for PCMU; Opus encoders with an
+/// [`OpusConfig`](crate::audio::OpusConfig) (libopus's defaults unless set).
+///
+/// ```
+/// use std::sync::Arc;
+/// use connect_softphone::audio::OpusConfig;
+/// use connect_softphone::media::{DefaultCodecs, WebRtcEngine};
+///
+/// // Cheaper Opus encoding for an engine carrying many calls at once.
+/// let codecs = DefaultCodecs::with_opus(OpusConfig { complexity: 5, ..OpusConfig::default() });
+/// let engine = WebRtcEngine::with_codecs(Arc::new(codecs));
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
-pub struct DefaultCodecs;
+pub struct DefaultCodecs {
+    #[cfg(not(target_arch = "wasm32"))]
+    opus: crate::audio::OpusConfig,
+}
+
+impl DefaultCodecs {
+    /// The default codecs, with Opus encoders made with `opus`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_opus(opus: crate::audio::OpusConfig) -> Self {
+        Self { opus }
+    }
+}
 
 impl CodecFactory for DefaultCodecs {
     fn encoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioEncoder>, MediaError> {
-        codec
-            .encoder()
-            .map_err(|e| MediaError::NoCommonCodec(format!("{codec:?} encoder: {e}")))
+        let no_encoder = |e| MediaError::NoCommonCodec(format!("{codec:?} encoder: {e}"));
+        #[cfg(not(target_arch = "wasm32"))]
+        if codec == AudioCodec::Opus {
+            let encoder = crate::audio::OpusEncoder::with_config(self.opus).map_err(no_encoder)?;
+            return Ok(Box::new(encoder));
+        }
+        codec.encoder().map_err(no_encoder)
     }
 
     fn decoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioDecoder>, MediaError> {

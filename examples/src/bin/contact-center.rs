@@ -25,6 +25,8 @@ use connect_examples::agent_bot::{run_bot, BotPlan};
 use connect_examples::cpu::process_cpu;
 use connect_examples::tally::{Tally, TallySnapshot};
 use connect_examples::voice::{watch_customers, AgentPhone, CallLedger, VoiceFigures};
+use connect_softphone::audio::{OpusConfig, OPUS_MAX_COMPLEXITY};
+use connect_softphone::media::{DefaultCodecs, WebRtcEngine};
 use connect_softphone::mock::impairment::Impairment;
 use connect_softphone::mock::media_service::{CustomerAudio, CustomerScript, SimMediaService};
 use connect_softphone::sinks::{CtiSink, HttpJsonSink, StatsHub, StatsSink, API_LATENCY_WINDOW};
@@ -52,6 +54,11 @@ struct Options {
     /// many ms, uniformly (RFC 3550 jitter of about two thirds of it).
     #[arg(long, default_value_t = 0)]
     impair_jitter_ms: u32,
+    /// Opus encoder complexity of every leg, 0-10 (10, libopus's default, costs the most
+    /// CPU; 5 about half of it).
+    #[arg(long, default_value_t = OPUS_MAX_COMPLEXITY,
+          value_parser = clap::value_parser!(u8).range(0..=OPUS_MAX_COMPLEXITY as i64))]
+    opus_complexity: u8,
     /// Also post the call-quality records to this call-quality-monitoring API (for example
     /// the `quality-dashboard` example's URL).
     #[arg(long)]
@@ -99,6 +106,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("voice calls need the network: drop --in-process or use --calls 0".into());
     }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::default());
+    // One engine for the agents' softphones and the customer legs.
+    let engine = WebRtcEngine::with_codecs(Arc::new(DefaultCodecs::with_opus(OpusConfig {
+        complexity: options.opus_complexity,
+        ..OpusConfig::default()
+    })));
     let media = if calls > 0 {
         // The delay is centred on the jitter, so that no packet's delay is cut at zero.
         let impairment = Impairment {
@@ -107,7 +119,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             delay_ms: options.impair_jitter_ms,
         };
         impairment.validate()?;
-        let mut builder = SimMediaService::builder();
+        let mut builder = SimMediaService::builder().customer_engine(engine.clone());
         if impairment != Impairment::default() {
             builder = builder.impairment(impairment).impairment_seed(options.seed);
         }
@@ -196,6 +208,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         customer_seed: CUSTOMER_VOICE,
                         media: media.clone(),
                         ledger: Arc::clone(&ledger),
+                        engine: engine.clone(),
                     };
                     phone = Some((agent_phone.attach(&session, hub.clone()).await?, hub));
                 }

@@ -27,6 +27,8 @@ pub struct AgentPhone {
     pub media: SimMediaService,
     /// Where the calls go.
     pub ledger: Arc<CallLedger>,
+    /// The media engine of the agent's softphone (for example `WebRtcEngine::new()`).
+    pub engine: WebRtcEngine,
 }
 
 impl AgentPhone {
@@ -52,7 +54,7 @@ impl AgentPhone {
         let heard = CallRecordings::default();
         let seed = self.agent_seed;
         let quality = hub.subscribe();
-        let (softphone, events) = SoftphoneManager::builder(session.clone(), WebRtcEngine::new())
+        let (softphone, events) = SoftphoneManager::builder(session.clone(), self.engine.clone())
             .peer_config(PeerConfig::loopback())
             .source_factory(move |_call| {
                 Ok(Box::new(SpeechLikeSource::new(seed)) as Box<dyn AudioSource>)

@@ -9,7 +9,7 @@ mod pcmu;
 mod select;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OPUS_CLOCK_RATE};
+pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OPUS_CLOCK_RATE, OPUS_MAX_COMPLEXITY};
 pub use opus_packet::has_fec as opus_packet_has_fec;
 pub use pcmu::{PcmuDecoder, PcmuEncoder, PCMU_CLOCK_RATE, PCMU_FRAME_SAMPLES};
 pub use select::{codec_for, AudioCodec};

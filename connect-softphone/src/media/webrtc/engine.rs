@@ -49,7 +49,7 @@ impl std::fmt::Debug for WebRtcEngine {
 impl WebRtcEngine {
     /// An engine with the codecs of [`crate::audio`] (libopus, G.711).
     pub fn new() -> Self {
-        Self::with_codecs(Arc::new(DefaultCodecs))
+        Self::with_codecs(Arc::new(DefaultCodecs::default()))
     }
 
     /// An engine making encoders and decoders with `codecs`.

@@ -2,6 +2,7 @@
 //! agent path, an external TURN relay or the direct signaling endpoint.
 
 use super::{SimMediaService, SIM_TURN_SECRET};
+use crate::media::WebRtcEngine;
 use crate::mock::impairment::{Impairment, ImpairmentRelay};
 use crate::mock::turn::{SimTurnError, SimTurnServer};
 
@@ -30,6 +31,7 @@ pub struct SimMediaServiceBuilder {
     seed: u64,
     direct_signaling: bool,
     external_turn: Option<Vec<String>>,
+    customer_engine: WebRtcEngine,
 }
 
 impl Default for SimMediaServiceBuilder {
@@ -40,6 +42,7 @@ impl Default for SimMediaServiceBuilder {
             seed: DEFAULT_IMPAIRMENT_SEED,
             direct_signaling: false,
             external_turn: None,
+            customer_engine: WebRtcEngine::new(),
         }
     }
 }
@@ -111,6 +114,24 @@ impl SimMediaServiceBuilder {
         self
     }
 
+    /// The media engine of the customer legs (default [`WebRtcEngine::new`]), for example
+    /// with cheaper Opus encoding when one process carries many calls.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use connect_softphone::audio::OpusConfig;
+    /// use connect_softphone::media::{DefaultCodecs, WebRtcEngine};
+    /// use connect_softphone::mock::media_service::SimMediaService;
+    ///
+    /// let opus = OpusConfig { complexity: 5, ..OpusConfig::default() };
+    /// let builder = SimMediaService::builder()
+    ///     .customer_engine(WebRtcEngine::with_codecs(Arc::new(DefaultCodecs::with_opus(opus))));
+    /// ```
+    pub fn customer_engine(mut self, engine: WebRtcEngine) -> Self {
+        self.customer_engine = engine;
+        self
+    }
+
     /// Starts the TURN server, the impairment relay if asked for, and the service.
     pub async fn start(self) -> Result<SimMediaService, SimTurnError> {
         if self.external_turn.is_some() && self.impairment.is_some() {
@@ -131,7 +152,13 @@ impl SimMediaServiceBuilder {
             }
             _ => None,
         };
-        let service = SimMediaService::from_parts(turn, relay, &self.secret, self.external_turn);
+        let service = SimMediaService::from_parts(
+            turn,
+            relay,
+            &self.secret,
+            self.external_turn,
+            self.customer_engine,
+        );
         if self.direct_signaling {
             service.serve_direct().await?;
         }

@@ -161,12 +161,14 @@ impl SimMediaService {
         SimMediaServiceBuilder::default()
     }
 
-    /// Wraps a started TURN server (and its impairment relay) into the service.
+    /// Wraps a started TURN server (and its impairment relay) and the customer legs' engine
+    /// into the service.
     fn from_parts(
         turn: SimTurnServer,
         relay: Option<ImpairmentRelay>,
         secret: &str,
         external_turn: Option<Vec<String>>,
+        engine: WebRtcEngine,
     ) -> Self {
         let (events, _) = broadcast::channel(256);
         let inner = Arc::new_cyclic(|weak| Inner {
@@ -174,7 +176,7 @@ impl SimMediaService {
             relay,
             secret: secret.to_owned(),
             external_turn,
-            engine: WebRtcEngine::new(),
+            engine,
             signaling: SimSignaling::new(Arc::new(answers::CustomerAnswers(weak.clone()))),
             direct: std::sync::OnceLock::new(),
             events,

@@ -32,7 +32,7 @@ pub(super) async fn send(
     if !shared.wait_transport().await {
         return;
     }
-    let mut encoder = match DefaultCodecs.encoder(AudioCodec::Opus) {
+    let mut encoder = match DefaultCodecs::default().encoder(AudioCodec::Opus) {
         Ok(encoder) => encoder,
         Err(error) => {
             warn!(%error, "no Opus encoder; audio is not sent");
@@ -97,7 +97,7 @@ pub(super) async fn receive(
     track: Arc<dyn TrackRemote>,
     mut sink: Option<Box<dyn AudioSink>>,
 ) {
-    let mut playout = match DefaultCodecs.decoder(AudioCodec::Opus) {
+    let mut playout = match DefaultCodecs::default().decoder(AudioCodec::Opus) {
         Ok(decoder) => Some(InOrderPlayout::new(decoder)),
         Err(error) => {
             warn!(%error, "no Opus decoder; audio is only counted");
