@@ -36,7 +36,6 @@ pub trait CodecFactory: Send + Sync {
 /// use connect_softphone::audio::OpusConfig;
 /// use connect_softphone::media::{DefaultCodecs, WebRtcEngine};
 ///
-/// // Cheaper Opus encoding for an engine carrying many calls at once.
 /// let codecs = DefaultCodecs::with_opus(OpusConfig { complexity: 5, ..OpusConfig::default() });
 /// let engine = WebRtcEngine::with_codecs(Arc::new(codecs));
 /// ```

@@ -54,8 +54,8 @@ struct Options {
     /// many ms, uniformly (RFC 3550 jitter of about two thirds of it).
     #[arg(long, default_value_t = 0)]
     impair_jitter_ms: u32,
-    /// Opus encoder complexity of every leg, 0-10 (10, libopus's default, costs the most
-    /// CPU; 5 about half of it).
+    /// Opus encoder complexity of every leg, 0-10 (default 10, libopus's default; below 7
+    /// libopus skips its signal analysis and codes the demo's voices in a costlier mode).
     #[arg(long, default_value_t = OPUS_MAX_COMPLEXITY,
           value_parser = clap::value_parser!(u8).range(0..=OPUS_MAX_COMPLEXITY as i64))]
     opus_complexity: u8,

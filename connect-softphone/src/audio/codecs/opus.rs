@@ -26,7 +26,6 @@ pub const OPUS_MAX_COMPLEXITY: u8 = 10;
 /// ```
 /// use connect_softphone::audio::{OpusConfig, OpusEncoder};
 ///
-/// // A bot running many calls at once trades a little coding quality for CPU.
 /// let config = OpusConfig { complexity: 5, ..OpusConfig::default() };
 /// let encoder = OpusEncoder::with_config(config).expect("libopus");
 /// assert_eq!(encoder.complexity().expect("ctl"), 5);
@@ -37,9 +36,11 @@ pub struct OpusConfig {
     pub dtx: bool,
     /// Initial expected packet loss in percent (0–100), until the far end reports its loss.
     pub expected_loss_percent: u8,
-    /// Encoder complexity, 0–10 (default [`OPUS_MAX_COMPLEXITY`], libopus's default): lower
-    /// values cost less CPU per frame for slightly lower coding quality; 5 takes about half
-    /// the encoding time of 10 on speech (numbers in `benches/README.md`). Values above 10
+    /// Encoder complexity, 0–10 (default [`OPUS_MAX_COMPLEXITY`], libopus's default). Within
+    /// one coding mode lower values cost less CPU (SILK: about half at 5 than at 10), but
+    /// libopus also runs its signal analysis only from 7 up, and without it may pick a
+    /// costlier mode: on the SDK's speech-like test voice 5 costs twice as much as 10.
+    /// Measure with your own audio (`benches/README.md` has the figures). Values above 10
     /// are taken as 10.
     pub complexity: u8,
 }

@@ -115,7 +115,7 @@ impl SimMediaServiceBuilder {
     }
 
     /// The media engine of the customer legs (default [`WebRtcEngine::new`]), for example
-    /// with cheaper Opus encoding when one process carries many calls.
+    /// with other Opus encoder settings.
     ///
     /// ```
     /// use std::sync::Arc;
