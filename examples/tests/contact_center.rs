@@ -61,7 +61,7 @@ fn the_demo_accounts_for_every_offer_in_order() {
 /// One test, so that the two runs do not compete for the CPU (the jitter would show it).
 #[test]
 fn calls_carry_audio_both_ways_and_impairment_shows_in_the_monitoring() {
-    // A lower Opus complexity on every leg (another coding mode) still carries the words.
+    // A lower Opus complexity on every leg still carries the words.
     let clean = run(&[
         "--agents",
         "3",

@@ -55,7 +55,7 @@ struct Options {
     #[arg(long, default_value_t = 0)]
     impair_jitter_ms: u32,
     /// Opus encoder complexity of every leg, 0-10 (default 10, libopus's default; below 7
-    /// libopus skips its signal analysis and codes the demo's voices in a costlier mode).
+    /// libopus skips its signal analysis, which costs more CPU on the demo's voices).
     #[arg(long, default_value_t = OPUS_MAX_COMPLEXITY,
           value_parser = clap::value_parser!(u8).range(0..=OPUS_MAX_COMPLEXITY as i64))]
     opus_complexity: u8,

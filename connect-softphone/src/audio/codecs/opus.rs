@@ -36,12 +36,11 @@ pub struct OpusConfig {
     pub dtx: bool,
     /// Initial expected packet loss in percent (0–100), until the far end reports its loss.
     pub expected_loss_percent: u8,
-    /// Encoder complexity, 0–10 (default [`OPUS_MAX_COMPLEXITY`], libopus's default). Within
-    /// one coding mode lower values cost less CPU (SILK: about half at 5 than at 10), but
-    /// libopus also runs its signal analysis only from 7 up, and without it may pick a
-    /// costlier mode: on the SDK's speech-like test voice 5 costs twice as much as 10.
-    /// Measure with your own audio (`benches/README.md` has the figures). Values above 10
-    /// are taken as 10.
+    /// Encoder complexity, 0–10 (default [`OPUS_MAX_COMPLEXITY`], libopus's default). Lower
+    /// values usually cost less CPU, but libopus runs its signal analysis only from 7 up, and
+    /// without it its choices may cost more: on the SDK's speech-like test voice 5 costs
+    /// twice as much as 10. Measure with your own audio (`benches/README.md` has the
+    /// figures). Values above 10 are taken as 10.
     pub complexity: u8,
 }
 
