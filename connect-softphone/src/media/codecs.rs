@@ -1,7 +1,7 @@
 //! Where a peer gets its encoder and decoder once the answer has chosen a codec.
 
 use super::{AudioCodec, MediaError};
-use crate::audio::{AudioDecoder, AudioEncoder};
+use crate::audio::{AudioDecoder, AudioEncoder, OpusConfig};
 
 /// Makes encoders and decoders for negotiated codecs. Injected into the engine, so a build
 /// can bring its own codec implementations.
@@ -29,7 +29,7 @@ pub trait CodecFactory: Send + Sync {
 }
 
 /// The codecs of [`crate::audio`]: libopus for Opus, G.711 for PCMU; Opus encoders with an
-/// [`OpusConfig`](crate::audio::OpusConfig) (libopus's defaults unless set).
+/// [`OpusConfig`] (libopus's defaults unless set).
 ///
 /// ```
 /// use std::sync::Arc;
@@ -41,27 +41,21 @@ pub trait CodecFactory: Send + Sync {
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DefaultCodecs {
-    #[cfg(not(target_arch = "wasm32"))]
-    opus: crate::audio::OpusConfig,
+    opus: OpusConfig,
 }
 
 impl DefaultCodecs {
     /// The default codecs, with Opus encoders made with `opus`.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn with_opus(opus: crate::audio::OpusConfig) -> Self {
+    pub fn with_opus(opus: OpusConfig) -> Self {
         Self { opus }
     }
 }
 
 impl CodecFactory for DefaultCodecs {
     fn encoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioEncoder>, MediaError> {
-        let no_encoder = |e| MediaError::NoCommonCodec(format!("{codec:?} encoder: {e}"));
-        #[cfg(not(target_arch = "wasm32"))]
-        if codec == AudioCodec::Opus {
-            let encoder = crate::audio::OpusEncoder::with_config(self.opus).map_err(no_encoder)?;
-            return Ok(Box::new(encoder));
-        }
-        codec.encoder().map_err(no_encoder)
+        codec
+            .encoder_with(&self.opus)
+            .map_err(|e| MediaError::NoCommonCodec(format!("{codec:?} encoder: {e}")))
     }
 
     fn decoder(&self, codec: AudioCodec) -> Result<Box<dyn AudioDecoder>, MediaError> {

@@ -1,6 +1,6 @@
 //! Choosing a codec by its SDP name or static RTP payload type.
 
-use crate::audio::{AudioDecoder, AudioEncoder, AudioError, PcmuDecoder, PcmuEncoder};
+use crate::audio::{AudioDecoder, AudioEncoder, AudioError, OpusConfig, PcmuDecoder, PcmuEncoder};
 
 /// The audio codecs the softphone speaks.
 ///
@@ -59,11 +59,18 @@ impl AudioCodec {
         (payload_type == 0).then_some(Self::Pcmu)
     }
 
-    /// A new encoder for this codec.
+    /// A new encoder for this codec, with libopus's default settings for Opus.
     pub fn encoder(self) -> Result<Box<dyn AudioEncoder>, AudioError> {
+        self.encoder_with(&OpusConfig::default())
+    }
+
+    /// A new encoder for this codec; `opus` sets up an Opus encoder (other codecs have no
+    /// settings).
+    #[cfg_attr(target_arch = "wasm32", allow(unused_variables))]
+    pub fn encoder_with(self, opus: &OpusConfig) -> Result<Box<dyn AudioEncoder>, AudioError> {
         match self {
             #[cfg(not(target_arch = "wasm32"))]
-            Self::Opus => Ok(Box::new(crate::audio::OpusEncoder::new()?)),
+            Self::Opus => Ok(Box::new(crate::audio::OpusEncoder::with_config(*opus)?)),
             #[cfg(target_arch = "wasm32")]
             Self::Opus => Err(AudioError::Codec(
                 "Opus is the browser's own in wasm builds".into(),
